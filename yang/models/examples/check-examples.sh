@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Checks every example with yanglint: valid/ must be accepted silently, invalid/ rejected.
+# Checks every example with yanglint: valid/ and operations/ must be accepted silently,
+# invalid/ rejected.
 # Run from anywhere after a build (the build unpacks the imported standard modules into
 # target/dependency-yang). The JUnit YanglintTest does the same, plus the expect comments.
 set -uo pipefail
@@ -22,14 +23,20 @@ module_of() {
 
 fail=0
 for f in "$HERE"/valid/*.xml "$HERE"/valid/*.json; do
-  out=$(yanglint -p "$YANG" -p "$DEPS" -t config "$(module_of "$f")" "$f" 2>&1)
+  out=$(yanglint -p "$YANG" -p "$DEPS" -t config "$YANG/cevpn-types.yang" "$(module_of "$f")" "$f" 2>&1)
   if [[ $? -ne 0 || -n $out ]]; then echo "FAIL (rejected) valid/$(basename "$f"): $out"; fail=1
   else echo "ok   valid/$(basename "$f")"; fi
 done
 for f in "$HERE"/invalid/*.xml; do
   head -1 "$f" | grep -q '^<!-- expect: error-tag=' || { echo "FAIL invalid/$(basename "$f"): no expect comment"; fail=1; }
-  out=$(yanglint -p "$YANG" -p "$DEPS" -t config "$(module_of "$f")" "$f" 2>&1)
+  out=$(yanglint -p "$YANG" -p "$DEPS" -t config "$YANG/cevpn-types.yang" "$(module_of "$f")" "$f" 2>&1)
   if [[ $? -eq 0 ]]; then echo "FAIL (accepted) invalid/$(basename "$f")"; fail=1
   else echo "ok   invalid/$(basename "$f"): $(echo "$out" | head -1 | sed 's/^libyang err : //')"; fi
+done
+for f in "$HERE"/operations/*.xml; do
+  type=$(basename "$f" .xml); type=${type##*.}
+  out=$(yanglint -p "$YANG" -p "$DEPS" -t "$type" "$YANG/cevpn-types.yang" "$(module_of "$f")" "$f" 2>&1)
+  if [[ $? -ne 0 || -n $out ]]; then echo "FAIL (rejected) operations/$(basename "$f"): $out"; fail=1
+  else echo "ok   operations/$(basename "$f")"; fi
 done
 exit $fail

@@ -17,6 +17,7 @@ final class ModelFiles {
     static final Path DEPENDENCY_YANG = BASE.resolve("target/dependency-yang");
     static final Path VALID = BASE.resolve("examples/valid");
     static final Path INVALID = BASE.resolve("examples/invalid");
+    static final Path OPERATIONS = BASE.resolve("examples/operations");
 
     static final List<String> OUR_MODULES = List.of("cevpn-types", "cevpn-ce-device", "cevpn-vpn-database");
 

@@ -47,6 +47,11 @@ class YanglintTest {
         return ModelFiles.list(ModelFiles.INVALID, ".xml").stream();
     }
 
+    /** RPC input and output, notifications and a datastore with state: NAME.TYPE.xml, TYPE a yanglint -t. */
+    static Stream<Path> operationExamples() {
+        return ModelFiles.list(ModelFiles.OPERATIONS, ".xml").stream();
+    }
+
     private static ExternalTool.Run yanglint(List<String> args) {
         List<String> all = new ArrayList<>(ModelFiles.yanglintSearchPath());
         all.addAll(args);
@@ -72,7 +77,18 @@ class YanglintTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("validExamples")
     void acceptsValidExample(Path example) throws Exception {
-        ExternalTool.Run run = yanglint(List.of("-t", "config", moduleOf(example).toString(), example.toString()));
+        ExternalTool.Run run = yanglint(args("config", example));
+        assertEquals(0, run.exitCode(), run.output());
+        assertEquals("", run.output());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("operationExamples")
+    void acceptsOperationExample(Path example) throws Exception {
+        String name = example.getFileName().toString();
+        String type = name.substring(name.indexOf('.') + 1, name.lastIndexOf('.'));
+        assertTrue(List.of("rpc", "reply", "notif", "data").contains(type), "unknown example type in " + name);
+        ExternalTool.Run run = yanglint(args(type, example));
         assertEquals(0, run.exitCode(), run.output());
         assertEquals("", run.output());
     }
@@ -81,7 +97,7 @@ class YanglintTest {
     @MethodSource("invalidExamples")
     void rejectsInvalidExampleWhereItsExpectCommentSays(Path example) throws Exception {
         Matcher expect = expectComment(example);
-        ExternalTool.Run run = yanglint(List.of("-t", "config", moduleOf(example).toString(), example.toString()));
+        ExternalTool.Run run = yanglint(args("config", example));
         assertNotEquals(0, run.exitCode(), "yanglint accepted an invalid example");
         assertTrue(run.output().contains("libyang err"), run.output());
         // yanglint names the node it complains about (or, for unknown children, their parent);
@@ -123,10 +139,16 @@ class YanglintTest {
         return matcher;
     }
 
+    private static List<String> args(String type, Path example) throws Exception {
+        return List.of("-t", type, ModelFiles.YANG.resolve("cevpn-types.yang").toString(),
+            moduleOf(example).toString(), example.toString());
+    }
+
     /**
      * The module an example is an instance of: the one its root element (XML) or top-level member
-     * (JSON) belongs to. Examples are checked against that module alone, as the datastore of a
-     * server implementing it: a CE implements cevpn-ce-device, the VPN server cevpn-vpn-database.
+     * (JSON) belongs to. Examples are checked against that module and cevpn-types (whose identities
+     * are only usable when it is implemented), as the datastore of a server implementing just
+     * those: a CE implements cevpn-ce-device, the VPN server cevpn-vpn-database.
      */
     static Path moduleOf(Path example) throws Exception {
         String module;
