@@ -6,6 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.opendaylight.yangtools.yang.model.api.EffectiveModelContext;
+import org.opendaylight.yangtools.yang.model.spi.source.FileYangTextSource;
+import org.opendaylight.yangtools.yang.parser.api.YangParser;
+import org.opendaylight.yangtools.yang.parser.impl.DefaultYangParserFactory;
 
 /** Where the module's YANG sources, the imported standard modules and the examples live. */
 final class ModelFiles {
@@ -33,6 +37,27 @@ final class ModelFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
+    }
+
+    private static EffectiveModelContext effectiveModel;
+
+    /** Our modules and the standard ones they import, built once by yangtools' default parser. */
+    static synchronized EffectiveModelContext effectiveModel() throws Exception {
+        if (effectiveModel == null) {
+            effectiveModel = parserWithAllSources().buildEffectiveModel();
+        }
+        return effectiveModel;
+    }
+
+    static YangParser parserWithAllSources() throws Exception {
+        YangParser parser = new DefaultYangParserFactory().createParser();
+        for (Path file : ourModules()) {
+            parser.addSource(new FileYangTextSource(file));
+        }
+        for (Path file : list(DEPENDENCY_YANG, ".yang")) {
+            parser.addLibSource(new FileYangTextSource(file));
+        }
+        return parser;
     }
 
     static List<Path> ourModules() {

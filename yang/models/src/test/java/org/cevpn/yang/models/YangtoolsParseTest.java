@@ -17,9 +17,6 @@ import org.opendaylight.yangtools.yang.model.api.meta.DeclaredStatement;
 import org.opendaylight.yangtools.yang.model.api.stmt.DescriptionEffectiveStatement;
 import org.opendaylight.yangtools.yang.model.api.stmt.ReferenceEffectiveStatement;
 import org.opendaylight.yangtools.yang.model.api.stmt.RevisionEffectiveStatement;
-import org.opendaylight.yangtools.yang.model.spi.source.FileYangTextSource;
-import org.opendaylight.yangtools.yang.parser.api.YangParser;
-import org.opendaylight.yangtools.yang.parser.impl.DefaultYangParserFactory;
 
 /**
  * Our modules parse with yangtools, the parser our NETCONF side runs on, and keep to the RFC 8407
@@ -34,20 +31,9 @@ class YangtoolsParseTest {
         "module", "container", "leaf", "leaf-list", "list", "choice", "case", "grouping", "typedef",
         "identity", "rpc", "action", "notification", "augment", "enum");
 
-    private static YangParser parserWithAllSources() throws Exception {
-        YangParser parser = new DefaultYangParserFactory().createParser();
-        for (var file : ModelFiles.ourModules()) {
-            parser.addSource(new FileYangTextSource(file));
-        }
-        for (var file : ModelFiles.list(ModelFiles.DEPENDENCY_YANG, ".yang")) {
-            parser.addLibSource(new FileYangTextSource(file));
-        }
-        return parser;
-    }
-
     @Test
     void everyModuleBuildsIntoOneEffectiveModel() throws Exception {
-        EffectiveModelContext context = parserWithAllSources().buildEffectiveModel();
+        EffectiveModelContext context = ModelFiles.effectiveModel();
 
         for (String name : ModelFiles.OUR_MODULES) {
             Module module = context.findModule(name, REVISION)
@@ -67,7 +53,7 @@ class YangtoolsParseTest {
 
     @Test
     void peerTupleIsKeyedBySpAddressAndUniqueByCeId() throws Exception {
-        EffectiveModelContext context = parserWithAllSources().buildEffectiveModel();
+        EffectiveModelContext context = ModelFiles.effectiveModel();
         Module ce = context.findModule("cevpn-ce-device", REVISION).orElseThrow();
         var ceDevice = (ContainerSchemaNode) ce.getDataChildByName(QName.create(ce.getQNameModule(), "ce-device"));
         var vpnConfiguration = (ContainerSchemaNode) ceDevice.getDataChildByName(
@@ -82,7 +68,7 @@ class YangtoolsParseTest {
 
     @Test
     void everyDefinitionIsDescribed() throws Exception {
-        List<DeclaredStatement<?>> modules = parserWithAllSources().buildDeclaredModel();
+        List<DeclaredStatement<?>> modules = ModelFiles.parserWithAllSources().buildDeclaredModel();
         List<String> undescribed = new ArrayList<>();
         for (DeclaredStatement<?> module : modules) {
             if (ModelFiles.OUR_MODULES.contains(module.rawArgument())) {
