@@ -122,6 +122,22 @@ class YanglintTest {
         }
     }
 
+    /** The modules with data nodes (cevpn-types has none, so no tree). */
+    static Stream<Path> dataModules() {
+        return modules().filter(p -> !p.getFileName().toString().equals("cevpn-types.yang"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dataModules")
+    void treeDiagramIsCurrent(Path module) throws Exception {
+        String name = module.getFileName().toString().replace(".yang", "");
+        Path tree = ModelFiles.BASE.resolve("trees/" + name + ".tree");
+        ExternalTool.Run run = yanglint(List.of("-f", "tree", module.toString()));
+        assertEquals(0, run.exitCode(), run.output());
+        assertEquals(run.output(), Files.readString(tree),
+            "trees/" + name + ".tree is stale; regenerate it (see yang/models/README.md)");
+    }
+
     @Test
     void invalidExamplesCoverEveryRuleKind() {
         List<String> names = invalidExamples().map(p -> p.getFileName().toString()).toList();
