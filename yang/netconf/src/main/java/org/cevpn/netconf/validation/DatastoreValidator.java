@@ -1,7 +1,7 @@
 package org.cevpn.netconf.validation;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import javax.xml.xpath.XPathExpressionException;
 import org.cevpn.netconf.ErrorInfo;
@@ -56,8 +56,25 @@ public final class DatastoreValidator {
         whens = new WhenConditions(schema.context());
     }
 
+    /**
+     * Validates a datastore of a server that implements every module of the schema: top-level mandatory
+     * nodes of all modules must be there, whether or not the document has any data of that module.
+     */
     public ValidationResult validate(final ContainerNode root, final Scope scope) {
-        return new Run(DataDom.of(root, schema), scope).validate();
+        return new Run(DataDom.of(root, schema), scope, null).validate();
+    }
+
+    /**
+     * Validates only the modules the document has top-level data of (yanglint's {@code --present}): the
+     * view for a standalone document, e.g. a VPN database file checked against a schema that also holds the
+     * CE model.
+     */
+    public ValidationResult validatePresentModules(final ContainerNode root, final Scope scope) {
+        final var namespaces = new java.util.HashSet<String>();
+        for (var child : root.body()) {
+            namespaces.add(child.name().getNodeType().getNamespace().toString());
+        }
+        return new Run(DataDom.of(root, schema), scope, namespaces).validate();
     }
 
     /** One validation: its DOM, XPath state and the errors found so far. */
@@ -67,10 +84,18 @@ public final class DatastoreValidator {
         private final YangXPath xpath = new YangXPath(schema);
         private final ErrorPaths paths = new ErrorPaths(schema);
         private final List<RpcError> errors = new ArrayList<>();
+        /** Namespaces whose top-level nodes are validated; null for all. */
+        private final java.util.Set<String> topLevel;
 
-        Run(final Document dom, final Scope scope) {
+        Run(final Document dom, final Scope scope, final java.util.Set<String> topLevel) {
             this.dom = dom;
             this.scope = scope;
+            this.topLevel = topLevel;
+        }
+
+        private boolean covered(final DataNodeContainer container, final DataSchemaNode child) {
+            return topLevel == null || container != schema.context()
+                || topLevel.contains(child.getQName().getNamespace().toString());
         }
 
         ValidationResult validate() {
@@ -88,7 +113,7 @@ public final class DatastoreValidator {
 
         private void complete(final Element element, final DataNodeContainer container, final List<QName> path) {
             for (var child : container.getChildNodes()) {
-                if (!inScope(child)) {
+                if (!inScope(child) || !covered(container, child)) {
                     continue;
                 }
                 final var childPath = append(path, child.getQName());
@@ -218,7 +243,7 @@ public final class DatastoreValidator {
         private void checkCardinality(final Element element, final DataNodeContainer container,
                 final List<QName> path) {
             for (var child : container.getChildNodes()) {
-                if (!inScope(child)) {
+                if (!inScope(child) || !covered(container, child)) {
                     continue;
                 }
                 final var childPath = append(path, child.getQName());
@@ -280,10 +305,10 @@ public final class DatastoreValidator {
 
         private void checkUnique(final ListSchemaNode list, final List<Element> entries) {
             for (var unique : list.getUniqueConstraints()) {
-                final var seen = new HashMap<List<String>, Element>();
+                // Entries grouped by their values of the unique leaves (entries lacking one are exempt).
+                final var groups = new LinkedHashMap<List<String>, List<Element>>();
                 for (var entry : entries) {
                     final var values = new ArrayList<String>();
-                    final var leaves = new ArrayList<Element>();
                     for (var descendant : unique.argument()) {
                         Element e = entry;
                         for (var step : descendant.getNodeIdentifiers()) {
@@ -292,19 +317,29 @@ public final class DatastoreValidator {
                         if (e == null) {
                             break;
                         }
-                        leaves.add(e);
                         values.add(e.getTextContent());
                     }
-                    if (leaves.size() < unique.argument().size()) {
+                    if (values.size() == unique.argument().size()) {
+                        groups.computeIfAbsent(values, k -> new ArrayList<>()).add(entry);
+                    }
+                }
+                for (var group : groups.values()) {
+                    if (group.size() < 2) {
                         continue;
                     }
-                    if (seen.putIfAbsent(values, entry) != null) {
-                        final var info = leaves.stream().map(l -> ErrorInfo.nonUnique(paths.of(l)))
-                            .toArray(ErrorInfo[]::new);
+                    // A datastore has no "first" entry of an unordered list: every entry of the clash is reported.
+                    for (var entry : group) {
+                        final var info = unique.argument().stream().map(d -> {
+                            Element e = entry;
+                            for (var step : d.getNodeIdentifiers()) {
+                                e = DataDom.child(e, step);
+                            }
+                            return ErrorInfo.nonUnique(paths.of(e));
+                        }).toArray(ErrorInfo[]::new);
                         errors.add(RpcError.application(ErrorTag.OPERATION_FAILED, "data-not-unique",
                             paths.of(entry), "unique constraint \"" + WhenConditions.raw(unique) + "\" of list "
-                                + list.getQName().getLocalName() + " violated: another entry has the same values",
-                            info));
+                                + list.getQName().getLocalName() + " violated: " + group.size()
+                                + " entries have the same values", info));
                     }
                 }
             }

@@ -21,6 +21,8 @@ import org.opendaylight.yangtools.yang.data.api.schema.stream.NormalizedNodeStre
  * Sits between yangtools' parser and the NormalizedNode builder and reports list entries with the same key
  * (and leaf-list entries with the same value) under one parent: the builder would silently merge them, but
  * RFC 7950 §7.8.2/§7.7 make keys and configuration leaf-list values unique, so such input is an error.
+ * Reported like a violated {@code unique} (RFC 7950 §15.1: operation-failed, data-not-unique): a key is the
+ * list's first uniqueness constraint.
  */
 final class DuplicateEntryDetector extends ForwardingNormalizedNodeStreamWriter {
     /** One open node: the path step it contributes (null for list/leaf-list/choice wrappers). */
@@ -60,7 +62,7 @@ final class DuplicateEntryDetector extends ForwardingNormalizedNodeStreamWriter 
                     steps.add(f.step());
                 }
             });
-            errors.add(RpcError.application(ErrorTag.OPERATION_FAILED, null, paths.of(steps),
+            errors.add(RpcError.application(ErrorTag.OPERATION_FAILED, "data-not-unique", paths.of(steps),
                 "duplicate " + what + " " + id.getNodeType().getLocalName() + ": the same "
                     + (id instanceof NodeWithValue ? "value" : "key") + " appears more than once",
                 ErrorInfo.badElement(id.getNodeType().getLocalName())));

@@ -92,8 +92,37 @@ public final class InstanceDocumentParser {
     }
 
     public ContainerNode parseXml(final byte[] bytes) throws ValidationException {
-        final Document doc = HardenedXml.parse(bytes, limits);
+        Document doc;
+        try {
+            doc = HardenedXml.parse(bytes, limits);
+        } catch (ValidationException e) {
+            // Several top-level data elements side by side (as yanglint and NETCONF <config> content allow)
+            // are not one XML document: read them again inside a <data> wrapper.
+            final var wrapped = wrapFragment(bytes);
+            if (wrapped == null || !e.getMessage().contains("following the root element")) {
+                throw e;
+            }
+            doc = HardenedXml.parse(wrapped, new Limits(limits.maxBytes() + 128, limits.maxDepth() + 1));
+        }
         return parseXml(doc.getDocumentElement());
+    }
+
+    /** The document's elements inside a NETCONF {@code <data>} element; null if it is not plain UTF-8. */
+    private static byte[] wrapFragment(final byte[] bytes) {
+        var text = new String(bytes, StandardCharsets.UTF_8);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        if (text.startsWith("<?xml")) {
+            final int end = text.indexOf("?>");
+            final var decl = end < 0 ? "" : text.substring(0, end).toLowerCase(Locale.ROOT);
+            if (end < 0 || decl.contains("encoding") && !decl.contains("utf-8")) {
+                return null;
+            }
+            text = text.substring(end + 2);
+        }
+        return ("<data xmlns=\"" + ErrorInfo.NETCONF_BASE + "\">" + text + "</data>")
+            .getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -112,6 +141,11 @@ public final class InstanceDocumentParser {
                 element.getParentNode().replaceChild(wrapper, element);
             }
             wrapper.appendChild(element);
+        }
+        DataDom.annotateTree(wrapper, schema);
+        final var missingKey = missingKey(wrapper);
+        if (missingKey != null) {
+            throw new ValidationException(missingKey);
         }
         final var holder = new NormalizationResultHolder();
         final var detector = new DuplicateEntryDetector(ImmutableNormalizedNodeStreamWriter.from(holder), paths);
@@ -146,6 +180,10 @@ public final class InstanceDocumentParser {
         }
         if (!tree.isJsonObject()) {
             throw HardenedXml.malformed("a JSON instance document must be an object of top-level data nodes");
+        }
+        final var missingKey = missingKey(tree.getAsJsonObject(), schema.context(), null, List.of());
+        if (missingKey != null) {
+            throw new ValidationException(missingKey);
         }
         final var holder = new NormalizationResultHolder();
         final var detector = new DuplicateEntryDetector(ImmutableNormalizedNodeStreamWriter.from(holder), paths);
@@ -199,7 +237,6 @@ public final class InstanceDocumentParser {
             }
             at = kids.get(indexPath.get(i));
         }
-        DataDom.annotateTree(wrapper, schema);
         final var message = String.valueOf(e.getMessage());
         final var located = at == wrapper ? null : DataDom.schemaOf(at);
         final var parentPath = at.getParentNode() instanceof Element parent && parent != wrapper
@@ -208,15 +245,15 @@ public final class InstanceDocumentParser {
         if (located == null && at != wrapper) {
             // Not in the schema: unknown namespace, or unknown name in a known namespace.
             final var ns = at.getNamespaceURI();
-            final var path = rawChildPath(parentPath, at);
             if (ns == null || schema.moduleByNamespace(ns).isEmpty()) {
-                return RpcError.application(ErrorTag.UNKNOWN_NAMESPACE, null, path,
+                // No module of ours can name the element: the path names its parent, bad-element the element.
+                return RpcError.application(ErrorTag.UNKNOWN_NAMESPACE, null, parentPath,
                     "element " + at.getLocalName() + " is in namespace " + (ns == null ? "(none)" : ns)
                         + ", which no module of the schema defines",
                     ErrorInfo.badElement(at.getLocalName()),
                     new ErrorInfo(ErrorInfo.NETCONF_BASE, "bad-namespace", ns == null ? "" : ns, Map.of()));
             }
-            return RpcError.application(ErrorTag.UNKNOWN_ELEMENT, null, path,
+            return RpcError.application(ErrorTag.UNKNOWN_ELEMENT, null, rawChildPath(parentPath, at),
                 "element " + at.getLocalName() + " is not defined by the schema at this place",
                 ErrorInfo.badElement(at.getLocalName()));
         }
@@ -225,12 +262,98 @@ public final class InstanceDocumentParser {
         return mapYangtoolsError(e, message, path, located, name, at == wrapper ? null : at.getTextContent());
     }
 
-    private static ErrorPath rawChildPath(final ErrorPath parent, final Element element) {
+    /**
+     * RFC 7950 §8.3.1: a list entry without all its keys is a missing-element. yangtools only finds out when
+     * it builds the entry, long after the reader moved on, so look for it first. The path names the list
+     * (an entry without its key cannot be named by predicates).
+     */
+    private RpcError missingKey(final Element parent) {
+        for (var child : DataDom.elements(parent)) {
+            final var node = DataDom.schemaOf(child);
+            if (node instanceof ListSchemaNode list) {
+                for (var key : list.getKeyDefinition()) {
+                    if (DataDom.child(child, key) == null) {
+                        final var listPath = paths.childOf(parent, list.getQName());
+                        return RpcError.application(ErrorTag.MISSING_ELEMENT, null, listPath,
+                            "an entry of list " + list.getQName().getLocalName() + " lacks its key "
+                                + key.getLocalName(), ErrorInfo.badElement(key.getLocalName()));
+                    }
+                }
+            }
+            if (node != null) {
+                final var inner = missingKey(child);
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The same check on a JSON tree (RFC 7951 list entries are objects in an array). */
+    private RpcError missingKey(final JsonObject object, final DataNodeContainer parent, final String module,
+            final List<PathArgument> steps) {
+        for (var member : object.entrySet()) {
+            final var name = member.getKey();
+            final int colon = name.indexOf(':');
+            final var moduleName = colon > 0 ? name.substring(0, colon) : module;
+            final var mod = moduleName == null ? null : schema.moduleByName(moduleName).orElse(null);
+            if (mod == null) {
+                continue;
+            }
+            final var located = DataDom.find(parent, QName.create(mod.getQNameModule(), name.substring(colon + 1)));
+            if (located == null) {
+                continue;
+            }
+            final var node = located.node();
+            final var value = member.getValue();
+            if (node instanceof ListSchemaNode list && value.isJsonArray()) {
+                for (var entry : value.getAsJsonArray()) {
+                    if (!entry.isJsonObject()) {
+                        continue;
+                    }
+                    final var keys = new java.util.LinkedHashMap<QName, Object>();
+                    for (var key : list.getKeyDefinition()) {
+                        var kv = entry.getAsJsonObject().get(key.getLocalName());
+                        if (kv == null) {
+                            kv = entry.getAsJsonObject().get(mod.getName() + ":" + key.getLocalName());
+                        }
+                        if (kv == null || !kv.isJsonPrimitive()) {
+                            final var listSteps = new ArrayList<>(steps);
+                            listSteps.add(NodeIdentifier.create(list.getQName()));
+                            return RpcError.application(ErrorTag.MISSING_ELEMENT, null, paths.of(listSteps),
+                                "an entry of list " + list.getQName().getLocalName() + " lacks its key "
+                                    + key.getLocalName(), ErrorInfo.badElement(key.getLocalName()));
+                        }
+                        keys.put(key, kv.getAsString());
+                    }
+                    final var entrySteps = new ArrayList<>(steps);
+                    entrySteps.add(NodeIdentifierWithPredicates.of(list.getQName(), keys));
+                    final var inner = missingKey(entry.getAsJsonObject(), list, mod.getName(), entrySteps);
+                    if (inner != null) {
+                        return inner;
+                    }
+                }
+            } else if (node instanceof DataNodeContainer container && value.isJsonObject()) {
+                final var innerSteps = new ArrayList<>(steps);
+                innerSteps.add(NodeIdentifier.create(node.getQName()));
+                final var inner = missingKey(value.getAsJsonObject(), container, mod.getName(), innerSteps);
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        }
+        return null;
+    }
+
+    private ErrorPath rawChildPath(final ErrorPath parent, final Element element) {
         final var ns = new HashMap<>(parent.namespaces());
         String step = element.getLocalName();
-        if (element.getNamespaceURI() != null) {
-            ns.put("unknown", element.getNamespaceURI());
-            step = "unknown:" + step;
+        final var uri = element.getNamespaceURI();
+        if (uri != null) {
+            final var prefix = schema.moduleByNamespace(uri).isPresent() ? schema.prefixOf(uri) : "unknown";
+            ns.put(prefix, uri);
+            step = prefix + ":" + step;
         }
         return new ErrorPath((parent.xpath().equals("/") ? "" : parent.xpath()) + "/" + step, ns);
     }
@@ -241,9 +364,17 @@ public final class InstanceDocumentParser {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof YangNetconfErrorAware aware && !aware.getNetconfErrors().isEmpty()) {
                 final var err = aware.getNetconfErrors().getFirst();
+                final var text = err.message() != null ? err.message()
+                    : "value of " + name + " does not satisfy its type: " + redact(t.getMessage(), value);
                 return RpcError.application(ErrorTag.ofXmlValue(err.tag().elementBody()), err.appTag(), path,
-                    redact(String.valueOf(err.message()), value), ErrorInfo.badElement(name));
+                    text, ErrorInfo.badElement(name));
             }
+        }
+        if (message.contains("Data from case") && message.contains("other data from case")) {
+            // RFC 7950 §8.3.1: data of more than one case of a choice is a bad-element
+            return RpcError.application(ErrorTag.BAD_ELEMENT, null, path,
+                "element " + name + " belongs to another case of a choice than data given before it",
+                ErrorInfo.badElement(name));
         }
         if (message.contains("Duplicate element")) {
             return RpcError.application(ErrorTag.BAD_ELEMENT, null, path,
@@ -306,7 +437,15 @@ public final class InstanceDocumentParser {
         if (value == null || value.isBlank() || message == null) {
             return message;
         }
-        return message.replace(value.trim(), "<value withheld>");
+        final var v = value.trim();
+        var out = message.replace("'" + v + "'", "'<value withheld>'").replace("\"" + v + "\"", "\"<value withheld>\"")
+            .replace("String " + v + " ", "String <value withheld> ");
+        // A longer bare value (a key) is withheld wherever it appears; a short one like "0" would mangle
+        // the numbers of the message and is no secret.
+        if (v.length() >= 6) {
+            out = out.replace(v, "<value withheld>");
+        }
+        return out;
     }
 
     private RpcError jsonParseError(final JsonObject root, final String jsonPath, final Exception e) {
@@ -329,7 +468,11 @@ public final class InstanceDocumentParser {
             final var local = colon > 0 ? seg.substring(colon + 1) : seg;
             lastName = local;
             final var mod = moduleName == null ? null : schema.moduleByName(moduleName).orElse(null);
-            if (parent == null || mod == null) {
+            if (mod == null) {
+                return RpcError.application(ErrorTag.UNKNOWN_NAMESPACE, null, paths.of(steps),
+                    "member " + seg + " names a module the schema does not have", ErrorInfo.badElement(local));
+            }
+            if (parent == null) {
                 return RpcError.application(ErrorTag.UNKNOWN_ELEMENT, null, paths.of(steps),
                     "member " + seg + " is not defined by the schema at this place", ErrorInfo.badElement(local));
             }

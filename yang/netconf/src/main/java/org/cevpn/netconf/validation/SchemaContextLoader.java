@@ -55,6 +55,8 @@ public final class SchemaContextLoader {
         for (var entry : classpathYangFiles().entrySet()) {
             (isMain.test(entry.getKey()) ? main : libs).putIfAbsent(entry.getKey(), entry.getValue());
         }
+        dropUnrevisionedDuplicates(main);
+        dropUnrevisionedDuplicates(libs);
         for (var path : extraMainFiles) {
             for (var file : yangFilesIn(path)) {
                 try {
@@ -73,6 +75,23 @@ public final class SchemaContextLoader {
         return new YangSchema(build(main, libs));
     }
 
+    /**
+     * A jar may carry a module twice, as {@code name.yang} and {@code name@revision.yang} (the models jar
+     * packs its sources and yang-maven-plugin adds its own copy): the parser would see a namespace collision,
+     * so keep the revisioned file only.
+     */
+    private static void dropUnrevisionedDuplicates(final Map<String, URL> files) {
+        final var revisioned = new java.util.HashSet<String>();
+        for (var name : files.keySet()) {
+            final int at = name.indexOf('@');
+            if (at > 0) {
+                revisioned.add(name.substring(0, at));
+            }
+        }
+        files.keySet().removeIf(name -> name.indexOf('@') < 0
+            && revisioned.contains(name.substring(0, name.length() - ".yang".length())));
+    }
+
     private static EffectiveModelContext build(final Map<String, URL> main, final Map<String, URL> libs)
             throws SchemaLoadException {
         final var parser = new DefaultYangParserFactory().createParser(YangParserConfiguration.DEFAULT);
@@ -85,7 +104,11 @@ public final class SchemaContextLoader {
             }
             return parser.buildEffectiveModel();
         } catch (IOException | YangParserException | RuntimeException e) {
-            throw new SchemaLoadException("YANG modules do not build a schema: " + e.getMessage(), e);
+            final var why = new StringBuilder(String.valueOf(e.getMessage()));
+            for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+                why.append(": ").append(t.getMessage());
+            }
+            throw new SchemaLoadException("YANG modules do not build a schema: " + why, e);
         }
     }
 

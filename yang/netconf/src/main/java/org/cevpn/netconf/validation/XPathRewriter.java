@@ -18,6 +18,9 @@ import java.util.function.UnaryOperator;
  */
 final class XPathRewriter {
     static final String FUNCTION_PREFIX = "yfn";
+    /** Prefix of the NETCONF base namespace: the DOM's data nodes sit under a {@code <data>} element. */
+    static final String ROOT_PREFIX = "ncroot";
+    private static final String ROOT_STEP = "/" + ROOT_PREFIX + ":data";
     static final Set<String> YANG_FUNCTIONS = Set.of("current", "deref", "derived-from", "derived-from-or-self",
         "re-match", "enum-value", "bit-is-set");
     private static final Set<String> NODE_TYPES = Set.of("node", "text", "comment", "processing-instruction");
@@ -183,6 +186,27 @@ final class XPathRewriter {
                 out.append(expression, i, i + len);
                 i += len;
                 afterOperand = true;
+            } else if (c == '/' && !afterOperand) {
+                // An absolute location path: the data tree's root is our <data> wrapper element, not the
+                // document node, so "/a" must become "/ncroot:data/a" (and "//a" "/ncroot:data//a").
+                out.append(ROOT_STEP);
+                final boolean descendant = i + 1 < n && expression.charAt(i + 1) == '/';
+                final int after = skipSpace(expression, i + (descendant ? 2 : 1));
+                final boolean stepFollows = after < n && (isNameStart(expression.charAt(after))
+                    || expression.charAt(after) == '*' || expression.charAt(after) == '@'
+                    || expression.charAt(after) == '.');
+                if (descendant) {
+                    out.append("//");
+                    i += 2;
+                } else if (stepFollows) {
+                    out.append('/');
+                    i++;
+                } else {
+                    i++;
+                    afterOperand = true;
+                    continue;
+                }
+                afterOperand = false;
             } else if (c == '@' || c == '[' || c == '/' || c == '|' || c == '+' || c == '-' || c == '='
                     || c == '!' || c == '<' || c == '>') {
                 out.append(c);

@@ -51,6 +51,7 @@ final class YangXPath {
         this.schema = schema;
         nsByPrefix = new HashMap<>(schema.globalPrefixes());
         nsByPrefix.put(XPathRewriter.FUNCTION_PREFIX, FUNCTION_NS);
+        nsByPrefix.put(XPathRewriter.ROOT_PREFIX, org.cevpn.netconf.ErrorInfo.NETCONF_BASE);
         xpath = XPathFactory.newDefaultInstance().newXPath();
         xpath.setNamespaceContext(new NamespaceContext() {
             @Override
