@@ -375,8 +375,10 @@ public final class DatastoreValidator {
             }
             final var type = typed.getType();
             final var leafref = YangXPath.leafrefOf(type);
-            final boolean instanceId = YangXPath.baseOf(type) instanceof InstanceIdentifierTypeDefinition iid
-                && iid.requireInstance();
+            // yangtools reports require-instance false for the unrestricted built-in type, but RFC 7950 §9.13.2
+            // makes true the default: only an explicit "require-instance false" (a restricted type) turns it off.
+            final boolean instanceId = YangXPath.instanceIdentifierOf(type) instanceof InstanceIdentifierTypeDefinition iid
+                && (iid.getBaseType() == null || iid.requireInstance());
             if (leafref == null && !instanceId || leafref != null && !leafref.requireInstance()) {
                 return;
             }

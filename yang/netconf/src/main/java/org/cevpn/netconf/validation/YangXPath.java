@@ -185,7 +185,7 @@ final class YangXPath {
                 }
                 return out;
             }
-            if (baseOf(type) instanceof InstanceIdentifierTypeDefinition) {
+            if (instanceIdentifierOf(type) != null) {
                 return instanceTargets(leaf);
             }
             return List.of();
@@ -248,6 +248,16 @@ final class YangXPath {
             }
         }
         return found;
+    }
+
+    /** The outermost instance-identifier type of the chain (it carries the effective require-instance). */
+    static InstanceIdentifierTypeDefinition instanceIdentifierOf(final TypeDefinition<?> type) {
+        for (TypeDefinition<?> t = type; t != null; t = t.getBaseType()) {
+            if (t instanceof InstanceIdentifierTypeDefinition iid) {
+                return iid;
+            }
+        }
+        return null;
     }
 
     static TypeDefinition<?> baseOf(final TypeDefinition<?> type) {

@@ -8,6 +8,7 @@ import org.cevpn.netconf.RpcError;
 /** The small test modules under src/test/resources/yang, loaded once. */
 final class TestSchemas {
     private static YangSchema vtTest;
+    private static YangSchema vtMust;
 
     private TestSchemas() {
     }
@@ -22,6 +23,19 @@ final class TestSchemas {
             }
         }
         return vtTest;
+    }
+
+    /** A module whose must has neither error-app-tag nor error-message. */
+    static synchronized YangSchema vtMust() {
+        if (vtMust == null) {
+            try {
+                vtMust = new SchemaContextLoader(TestSchemas.class.getClassLoader())
+                    .load(name -> false, List.of(Path.of("src/test/resources/yang-must")));
+            } catch (SchemaLoadException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return vtMust;
     }
 
     /** Parses and validates an XML config document; the errors (empty when valid). */
