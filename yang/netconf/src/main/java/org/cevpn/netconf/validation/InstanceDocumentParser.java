@@ -181,7 +181,7 @@ public final class InstanceDocumentParser {
         if (!tree.isJsonObject()) {
             throw HardenedXml.malformed("a JSON instance document must be an object of top-level data nodes");
         }
-        final var missingKey = missingKey(tree.getAsJsonObject(), schema.context(), null, List.of());
+        final var missingKey = checkJson(tree.getAsJsonObject(), schema.context(), null, List.of());
         if (missingKey != null) {
             throw new ValidationException(missingKey);
         }
@@ -290,20 +290,35 @@ public final class InstanceDocumentParser {
         return null;
     }
 
-    /** The same check on a JSON tree (RFC 7951 list entries are objects in an array). */
-    private RpcError missingKey(final JsonObject object, final DataNodeContainer parent, final String module,
+    /**
+     * Structural checks on a JSON tree that yangtools is lenient about: member names must name a module of the
+     * schema (yangtools ignores an unknown module prefix and guesses by local name), top-level members must be
+     * module-qualified (RFC 7951 §4), and list entries need their keys (as {@link #missingKey(Element)}).
+     */
+    private RpcError checkJson(final JsonObject object, final DataNodeContainer parent, final String module,
             final List<PathArgument> steps) {
         for (var member : object.entrySet()) {
             final var name = member.getKey();
             final int colon = name.indexOf(':');
-            final var moduleName = colon > 0 ? name.substring(0, colon) : module;
-            final var mod = moduleName == null ? null : schema.moduleByName(moduleName).orElse(null);
-            if (mod == null) {
-                continue;
+            final var local = name.substring(colon + 1);
+            if (colon <= 0 && module == null) {
+                return RpcError.application(ErrorTag.UNKNOWN_ELEMENT, null, ErrorPath.ROOT,
+                    "top-level member " + name + " must be qualified with its module name (RFC 7951 section 4)",
+                    ErrorInfo.badElement(local));
             }
-            final var located = DataDom.find(parent, QName.create(mod.getQNameModule(), name.substring(colon + 1)));
+            final var moduleName = colon > 0 ? name.substring(0, colon) : module;
+            final var mod = schema.moduleByName(moduleName).orElse(null);
+            if (mod == null) {
+                return RpcError.application(ErrorTag.UNKNOWN_NAMESPACE, null, paths.of(steps),
+                    "member " + name + " names module " + moduleName + ", which the schema does not have",
+                    ErrorInfo.badElement(local));
+            }
+            final var located = DataDom.find(parent, QName.create(mod.getQNameModule(), local));
             if (located == null) {
-                continue;
+                final var at = new ArrayList<>(steps);
+                at.add(NodeIdentifier.create(QName.create(mod.getQNameModule(), local)));
+                return RpcError.application(ErrorTag.UNKNOWN_ELEMENT, null, paths.of(at),
+                    "member " + name + " is not defined by the schema at this place", ErrorInfo.badElement(local));
             }
             final var node = located.node();
             final var value = member.getValue();
@@ -329,7 +344,7 @@ public final class InstanceDocumentParser {
                     }
                     final var entrySteps = new ArrayList<>(steps);
                     entrySteps.add(NodeIdentifierWithPredicates.of(list.getQName(), keys));
-                    final var inner = missingKey(entry.getAsJsonObject(), list, mod.getName(), entrySteps);
+                    final var inner = checkJson(entry.getAsJsonObject(), list, mod.getName(), entrySteps);
                     if (inner != null) {
                         return inner;
                     }
@@ -337,7 +352,7 @@ public final class InstanceDocumentParser {
             } else if (node instanceof DataNodeContainer container && value.isJsonObject()) {
                 final var innerSteps = new ArrayList<>(steps);
                 innerSteps.add(NodeIdentifier.create(node.getQName()));
-                final var inner = missingKey(value.getAsJsonObject(), container, mod.getName(), innerSteps);
+                final var inner = checkJson(value.getAsJsonObject(), container, mod.getName(), innerSteps);
                 if (inner != null) {
                     return inner;
                 }
