@@ -100,6 +100,17 @@ class HostileInputTest {
     }
 
     @Test
+    void predefinedEntitiesCharacterReferencesAndCdataAreOrdinaryData() throws Exception {
+        final var doc = java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/data/valid.xml"))
+            .replace("<cert-name>b.example</cert-name>",
+                "<cert-name>b&amp;c &lt;&#233;&gt; <![CDATA[x<y]]></cert-name>");
+        final var schema = TestSchemas.vtTest();
+        final var root = new InstanceDocumentParser(schema, Limits.DEFAULT).parse(
+            new ByteArrayInputStream(doc.getBytes(StandardCharsets.UTF_8)), InstanceDocumentParser.Format.XML);
+        assertTrue(root.toString().contains("b&c <\u00e9> x<y"), root::toString);
+    }
+
+    @Test
     void malformedXmlIsMalformedMessage() {
         assertProtocolError(refuse("<device xmlns=\"urn:cevpn:test:vt-test\"><name>x</nam></device>",
             InstanceDocumentParser.Format.XML, Limits.DEFAULT), ErrorTag.MALFORMED_MESSAGE, "not well-formed");

@@ -105,6 +105,20 @@ class ModelExamplesTest {
         }));
     }
 
+    @Test
+    void datastoreWithStateIsValidAsGetResultButNotAsConfiguration() throws Exception {
+        // operations/ce-state.data.xml: the whole CE datastore as <get> returns it (yanglint -t data)
+        final var file = examples.resolve("operations/ce-state.data.xml");
+        final var data = new InstanceDocumentParser(schema, Limits.DEFAULT).parse(Files.newInputStream(file),
+            InstanceDocumentParser.Format.XML);
+        final var validator = new DatastoreValidator(schema);
+        final var asGet = validator.validatePresentModules(data, DatastoreValidator.Scope.CONFIG_AND_STATE).errors();
+        assertEquals(List.of(), asGet, () -> describe(asGet));
+        final var asConfig = validator.validatePresentModules(data, DatastoreValidator.Scope.CONFIG).errors();
+        assertFalse(asConfig.isEmpty());
+        asConfig.forEach(e -> assertTrue(e.message().contains("config false"), e::toString));
+    }
+
     private static Map<String, String> expectation(final Path file) throws IOException {
         final var first = Files.readAllLines(file).getFirst();
         final var m = EXPECT.matcher(first);
