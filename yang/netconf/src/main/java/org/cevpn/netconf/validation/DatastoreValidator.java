@@ -391,7 +391,7 @@ public final class DatastoreValidator {
                             + target + " but no such instance exists",
                         ErrorInfo.badElement(node.getQName().getLocalName())));
                 }
-            } catch (XPathExpressionException e) {
+            } catch (org.jaxen.FunctionCallException e) {
                 errors.add(RpcError.application(ErrorTag.OPERATION_FAILED, null, paths.of(element),
                     "reference of " + node.getQName().getLocalName() + " cannot be evaluated: " + e.getMessage()));
             }
