@@ -138,6 +138,7 @@ public final class DatastoreValidator {
                             }
                         } else {
                             element.removeChild(added);
+                            xpath.childrenChanged(element);
                         }
                     }
                     continue;
@@ -177,6 +178,7 @@ public final class DatastoreValidator {
                 e.setTextContent(value);
             }
             parent.appendChild(e);
+            xpath.childrenChanged(parent);
             final var located = DataDom.find(parent == dom.getDocumentElement() ? schema.context()
                 : (DataNodeContainer) DataDom.schemaOf(parent), qname);
             DataDom.setSchema(e, located != null ? located : new DataDom.Located(node, List.of(), List.of()));
@@ -434,10 +436,12 @@ public final class DatastoreValidator {
                 : (DataNodeContainer) DataDom.schemaOf(parent), node.getQName());
             DataDom.setSchema(dummy, located != null ? located : new DataDom.Located(node, List.of(), List.of()));
             parent.appendChild(dummy);
+            xpath.childrenChanged(parent);
             try {
                 return whenHoldsFor(dummy, path);
             } finally {
                 parent.removeChild(dummy);
+                xpath.childrenChanged(parent);
             }
         }
 

@@ -11,7 +11,7 @@ import org.jaxen.FunctionCallException;
 import org.jaxen.JaxenException;
 import org.jaxen.SimpleNamespaceContext;
 import org.jaxen.XPathFunctionContext;
-import org.jaxen.dom.DOMXPath;
+import org.jaxen.BaseXPath;
 import org.opendaylight.yangtools.yang.common.QNameModule;
 import org.opendaylight.yangtools.yang.model.api.IdentitySchemaNode;
 import org.opendaylight.yangtools.yang.model.api.Module;
@@ -43,7 +43,8 @@ final class YangXPath {
     private final Map<String, String> nsByPrefix;
     private final SimpleNamespaceContext namespaces;
     private final XPathFunctionContext functions;
-    private final Map<String, DOMXPath> compiled = new HashMap<>();
+    private final IndexedDomNavigator navigator = new IndexedDomNavigator();
+    private final Map<String, BaseXPath> compiled = new HashMap<>();
     private Node current;
 
     YangXPath(final YangSchema schema) {
@@ -112,13 +113,18 @@ final class YangXPath {
         return failure;
     }
 
-    private DOMXPath compile(final String expression, final Origin origin) throws XPathExpressionException {
+    /** The validator added or removed children of {@code parent}: forget its name index. */
+    void childrenChanged(final Node parent) {
+        navigator.childrenChanged(parent);
+    }
+
+    private BaseXPath compile(final String expression, final Origin origin) throws XPathExpressionException {
         final var key = origin.writtenIn() + "|" + origin.currentNode() + "|" + expression;
         var xpath = compiled.get(key);
         if (xpath == null) {
             try {
-                xpath = new DOMXPath(XPathRewriter.rewrite(expression, p -> mapPrefix(p, origin.writtenIn()),
-                    prefixOf(origin.currentNode())));
+                xpath = new BaseXPath(XPathRewriter.rewrite(expression, p -> mapPrefix(p, origin.writtenIn()),
+                    prefixOf(origin.currentNode())), navigator);
             } catch (JaxenException | IllegalArgumentException e) {
                 throw failure(expression, e);
             }
@@ -191,7 +197,7 @@ final class YangXPath {
     List<Node> instanceTargets(final Element leaf) throws JaxenException {
         // Absolute paths start at our <data> wrapper, which XPath's "/" does not see: anchor them there.
         final var value = leaf.getTextContent().trim();
-        final var xpath = new DOMXPath(value.startsWith("/") ? "." + value : value);
+        final var xpath = new BaseXPath(value.startsWith("/") ? "." + value : value, navigator);
         xpath.setNamespaceContext(leaf::lookupNamespaceURI);
         // The value is data: no functions at all may be called from it.
         xpath.setFunctionContext((namespace, prefix, name) -> {
