@@ -28,8 +28,38 @@ class ValidationRulesTest {
         }
     }
 
+    /** Every document the tests validated, with our verdict, for the libyang cross-check below. */
+    private static final java.util.Map<String, Boolean> VERDICTS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static List<RpcError> errorsOf(final String xml) {
-        return TestSchemas.validateXml(TestSchemas.vtTest(), xml);
+        final var errors = TestSchemas.validateXml(TestSchemas.vtTest(), xml);
+        VERDICTS.put(xml, errors.isEmpty());
+        return errors;
+    }
+
+    /**
+     * libyang must reach the same verdict (accept/refuse) on every document these tests validated: an
+     * independent check of our must/when/deref/default/unique semantics. yanglint reads the data elements
+     * without the NETCONF {@code <config>} wrapper.
+     */
+    @org.junit.jupiter.api.AfterAll
+    static void yanglintReachesTheSameVerdicts(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception {
+        final var yanglint = ExternalTool.require("yanglint", "libyang2-tools");
+        final var disagreements = new java.util.ArrayList<String>();
+        int n = 0;
+        for (var entry : VERDICTS.entrySet()) {
+            final var file = dir.resolve("doc" + n++ + ".xml");
+            Files.writeString(file, entry.getKey().replaceFirst("(?s)^\\s*<config[^>]*>", "")
+                .replaceFirst("(?s)</config>\\s*$", ""));
+            final var run = yanglint.run(List.of("-t", "config", "src/test/resources/yang/vt-types.yang",
+                "src/test/resources/yang/vt-test.yang", file.toString()));
+            if ((run.exitCode() == 0) != entry.getValue()) {
+                disagreements.add((entry.getValue() ? "we accept" : "we refuse") + ", yanglint "
+                    + (run.exitCode() == 0 ? "accepts" : "refuses: " + run.output().strip()) + "\n" + entry.getKey());
+            }
+        }
+        assertTrue(n > 30, "too few documents recorded: " + n);
+        assertTrue(disagreements.isEmpty(), () -> String.join("\n----\n", disagreements));
     }
 
     /** The document with one literal replacement, which must apply. */
