@@ -106,7 +106,8 @@ public final class DatastoreValidator {
         }
 
         private boolean inScope(final DataSchemaNode node) {
-            return scope == Scope.CONFIG_AND_STATE || node.isConfiguration();
+            // effectiveConfig() is empty where config does not apply; data nodes default to config true
+            return scope == Scope.CONFIG_AND_STATE || !Boolean.FALSE.equals(node.effectiveConfig().orElse(null));
         }
 
         // ---- pass 1: defaults (RFC 7950 §7.6.1, §7.9.3) ----

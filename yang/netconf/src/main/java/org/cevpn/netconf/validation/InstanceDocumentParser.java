@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.transform.dom.DOMSource;
 import org.cevpn.netconf.ErrorInfo;
@@ -563,6 +562,4 @@ public final class InstanceDocumentParser {
         }
         return out;
     }
-
-    static final Set<String> NETCONF_WRAPPERS = Set.of("config", "data");
 }

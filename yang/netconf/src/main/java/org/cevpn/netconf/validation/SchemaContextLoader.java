@@ -92,6 +92,9 @@ public final class SchemaContextLoader {
             && revisioned.contains(name.substring(0, name.length() - ".yang".length())));
     }
 
+    // DefaultYangParserFactory is deprecated in 14.0.21+ in favour of a Dagger component, which would pull the
+    // Dagger runtime in; it stays the plain constructor-built factory until we move yangtools.
+    @SuppressWarnings("removal")
     private static EffectiveModelContext build(final Map<String, URL> main, final Map<String, URL> libs)
             throws SchemaLoadException {
         final var parser = new DefaultYangParserFactory().createParser(YangParserConfiguration.DEFAULT);

@@ -6,11 +6,12 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
- * Rewrites a YANG XPath expression so the JDK's XPath 1.0 engine evaluates it as YANG means it
+ * Rewrites a YANG XPath expression so a plain XPath 1.0 engine evaluates it as YANG means it
  * (RFC 7950 §6.4.1): every unprefixed name test gets the prefix of the current node's module (plain XPath
  * would look for elements in no namespace), every prefix is mapped to the schema-wide unique prefix of the
  * module it denotes in the module where the expression was written, YANG's own functions get the prefix of our
- * function namespace (JAXP only resolves extension functions that have a prefix), and the identity literal of
+ * function namespace (so XPath's core library stays exactly XPath 1.0's), absolute paths are anchored at the
+ * {@code <data>} element that holds the datastore, and the identity literal of
  * derived-from()/derived-from-or-self() is qualified the same way.
  *
  * <p>The tokenizer follows XPath 1.0 §3.7's disambiguation rules (operator names and {@code *} after an

@@ -43,6 +43,7 @@ class GeneratedBindingsValidationTest {
     private static DatastoreValidator validator;
 
     @BeforeAll
+    @SuppressWarnings("removal")
     static void setUp() throws Exception {
         // Explicit parser and generator: no ServiceLoader lookup behind the test's back.
         codec = new BindingCodecContext(BindingRuntimeHelpers.createRuntimeContext(
