@@ -16,10 +16,12 @@ import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeWithV
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.PathArgument;
 import org.opendaylight.yangtools.yang.data.api.schema.stream.ForwardingNormalizedNodeStreamWriter;
 import org.opendaylight.yangtools.yang.data.api.schema.stream.NormalizedNodeStreamWriter;
+import org.opendaylight.yangtools.yang.model.api.DataSchemaNode;
+import org.opendaylight.yangtools.yang.model.api.LeafListSchemaNode;
 
 /**
  * Sits between yangtools' parser and the NormalizedNode builder and reports list entries with the same key
- * (and leaf-list entries with the same value) under one parent: the builder would silently merge them, but
+ * (and configuration leaf-list entries with the same value) under one parent: the builder would silently merge them, but
  * RFC 7950 §7.8.2/§7.7 make keys and configuration leaf-list values unique, so such input is an error.
  * Reported like a violated {@code unique} (RFC 7950 §15.1: operation-failed, data-not-unique): a key is the
  * list's first uniqueness constraint.
@@ -48,8 +50,25 @@ final class DuplicateEntryDetector extends ForwardingNormalizedNodeStreamWriter 
         return delegate;
     }
 
+    /** The schema node yangtools announced for the next node, if any. */
+    private DataSchemaNode nextSchema;
+
+    @Override
+    public void nextDataSchemaNode(final DataSchemaNode schema) {
+        nextSchema = schema;
+        super.nextDataSchemaNode(schema);
+    }
+
     private void open(final PathArgument step, final boolean collection) {
         stack.push(new Frame(step, collection ? new HashSet<>() : null));
+        nextSchema = null;
+    }
+
+    /** A leaf-list only needs unique values in configuration (RFC 7950 §7.7); state may repeat a value. */
+    private void openLeafList() {
+        final boolean state = nextSchema instanceof LeafListSchemaNode leafList
+            && Boolean.FALSE.equals(leafList.effectiveConfig().orElse(null));
+        open(null, !state);
     }
 
     private void entry(final PathArgument id, final String what) {
@@ -77,13 +96,13 @@ final class DuplicateEntryDetector extends ForwardingNormalizedNodeStreamWriter 
 
     @Override
     public void startLeafSet(final NodeIdentifier name, final int childSizeHint) throws IOException {
-        open(null, true);
+        openLeafList();
         super.startLeafSet(name, childSizeHint);
     }
 
     @Override
     public void startOrderedLeafSet(final NodeIdentifier name, final int childSizeHint) throws IOException {
-        open(null, true);
+        openLeafList();
         super.startOrderedLeafSet(name, childSizeHint);
     }
 

@@ -361,6 +361,17 @@ class ValidationRulesTest {
     }
 
     @Test
+    void stateLeafListMayRepeatAValueConfigurationMayNot() throws Exception {
+        final var doc = with("<ntp>", "<stats><event>flap</event><event>flap</event></stats><ntp>");
+        final var schema = TestSchemas.vtTest();
+        final var root = new InstanceDocumentParser(schema, Limits.DEFAULT).parse(
+            new java.io.ByteArrayInputStream(doc.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            InstanceDocumentParser.Format.XML);
+        assertEquals(List.of(), new DatastoreValidator(schema).validate(root,
+            DatastoreValidator.Scope.CONFIG_AND_STATE).errors());
+    }
+
+    @Test
     void errorsAreCollectedNotJustTheFirst() {
         final var errors = errorsOf(with("<label>AB-12</label>", "<label>x</label>")
             .replace("<address>192.0.2.3</address>", "").replace("<backup>branch-b</backup>", ""));
