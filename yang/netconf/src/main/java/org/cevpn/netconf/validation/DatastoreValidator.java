@@ -132,7 +132,7 @@ public final class DatastoreValidator {
                 if (present.isEmpty()) {
                     if (child instanceof ContainerSchemaNode c && !c.isPresenceContainer()
                             || child instanceof LeafSchemaNode leaf && defaultOf(leaf) != null) {
-                        final var added = addImplicit(element, child, container, path);
+                        final var added = addImplicit(element, child);
                         if (whenHoldsFor(added, childPath)) {
                             if (child instanceof ContainerSchemaNode c) {
                                 complete(added, c, childPath);
@@ -152,8 +152,8 @@ public final class DatastoreValidator {
             }
         }
 
-        private Element addImplicit(final Element parent, final DataSchemaNode node, final DataNodeContainer in,
-                final List<QName> parentPath) {
+        /** Adds a default leaf or an empty non-presence container that the document left out. */
+        private Element addImplicit(final Element parent, final DataSchemaNode node) {
             final var qname = node.getQName();
             final var ns = qname.getNamespace().toString();
             final var e = dom.createElementNS(ns, schema.prefixOf(ns) + ":" + qname.getLocalName());

@@ -126,7 +126,8 @@ public final class InstanceDocumentParser {
 
     /**
      * Parses an already-read element: a NETCONF {@code <config>}/{@code <data>} wrapper (as found in an
-     * edit-config) or a single top-level data element.
+     * edit-config) or a single top-level data element. The element is not modified, though its nodes get
+     * schema annotations (DOM user data).
      */
     public ContainerNode parseXml(final Element element) throws ValidationException {
         final Element wrapper;
@@ -134,12 +135,17 @@ public final class InstanceDocumentParser {
                 && ("config".equals(element.getLocalName()) || "data".equals(element.getLocalName()))) {
             wrapper = element;
         } else {
-            final var doc = element.getOwnerDocument();
-            wrapper = doc.createElementNS(ErrorInfo.NETCONF_BASE, "data");
-            if (element.getParentNode() != null) {
-                element.getParentNode().replaceChild(wrapper, element);
+            // A single data element: parse a copy under a <data> wrapper, leaving the caller's DOM alone.
+            final Document doc;
+            try {
+                doc = javax.xml.parsers.DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder()
+                    .newDocument();
+            } catch (javax.xml.parsers.ParserConfigurationException e) {
+                throw new IllegalStateException("JDK DOM unavailable", e);
             }
-            wrapper.appendChild(element);
+            wrapper = doc.createElementNS(ErrorInfo.NETCONF_BASE, "data");
+            doc.appendChild(wrapper);
+            wrapper.appendChild(doc.importNode(element, true));
         }
         DataDom.annotateTree(wrapper, schema);
         final var missingKey = missingKey(wrapper);
