@@ -28,8 +28,6 @@ public enum DropReason {
     SA_EXPIRED,
     /** A VPN-side packet no outbound SA covers, and no internet gateway role is configured. */
     NO_SA,
-    /** Neither ESP nor IKE on the SP side, and no internet gateway role is configured. */
-    NOT_IPSEC,
     /** A NAT-keepalive (RFC 3948 §2.3): consumed, counted. */
     NAT_KEEPALIVE,
     /** The IKE engine's queue was full. */
