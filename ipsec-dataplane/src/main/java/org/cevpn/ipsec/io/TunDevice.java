@@ -1,0 +1,258 @@
+package org.cevpn.ipsec.io;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A Linux TUN device through the Foreign Function &amp; Memory API: open {@code /dev/net/tun},
+ * {@code TUNSETIFF} with {@code IFF_TUN | IFF_NO_PI}, then read and write raw IP packets.
+ *
+ * <p>The descriptor is non-blocking. {@link #receive} waits in {@code poll(2)} (an ordinary downcall,
+ * so the GC runs freely), then drains every ready packet with {@code read(2)} as a <i>critical</i>
+ * downcall that reads straight into the batch's heap arrays: no copy, no allocation, and a syscall
+ * per packet only while packets are actually there. Writes are critical downcalls from heap arrays
+ * too; neither can block, which is what makes the critical mode safe here.
+ */
+public final class TunDevice implements PacketPort {
+    private static final int O_RDWR = 2;
+    private static final int O_NONBLOCK = 0x800;
+    private static final int F_SETFL = 4;
+    private static final long TUNSETIFF = 0x400454caL;
+    private static final short IFF_TUN = 0x0001;
+    private static final short IFF_NO_PI = 0x1000;
+    private static final short POLLIN = 0x0001;
+    private static final int IFNAMSIZ = 16;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final MemoryLayout ERRNO_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = ERRNO_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+    private static final MethodHandle OPEN = downcall("open",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+            Linker.Option.captureCallState("errno"));
+    private static final MethodHandle IOCTL = downcall("ioctl",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
+            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle FCNTL = downcall("fcntl",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle POLL = downcall("poll",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    private static final MethodHandle READ = downcall("read",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+            Linker.Option.critical(true));
+    private static final MethodHandle WRITE = downcall("write",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+            Linker.Option.critical(true));
+    private static final MethodHandle CLOSE = downcall("close",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+
+    private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... options) {
+        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name));
+        return LINKER.downcallHandle(symbol, fd, options);
+    }
+
+    private final String name;
+    private final int fd;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment pollfd;
+    /** Heap segments over the batch buffers, made once per batch (a segment is a view, reusable). */
+    private PacketBatch segmentsFor;
+    private MemorySegment[] segments;
+    private volatile boolean closed;
+    /** Guarded by this: a reader is inside {@link #receive}; it then closes the descriptor itself. */
+    private boolean readerActive;
+    private boolean fdClosed;
+    /** The last array written from and its segment: the data plane writes from one buffer per thread. */
+    private volatile WriteSource lastWrite;
+
+    private record WriteSource(byte[] array, MemorySegment segment) {}
+
+    private TunDevice(String name, int fd) {
+        this.name = name;
+        this.fd = fd;
+        this.pollfd = arena.allocate(8, 4);
+        pollfd.set(ValueLayout.JAVA_INT, 0, fd);
+        pollfd.set(ValueLayout.JAVA_SHORT, 4, POLLIN);
+    }
+
+    /**
+     * Opens (creating if needed) the TUN interface {@code name}. The interface's addresses, MTU and
+     * routes are configured outside (ip(8)); needs CAP_NET_ADMIN.
+     */
+    public static TunDevice open(String name) throws IOException {
+        byte[] nameBytes = name.getBytes(StandardCharsets.US_ASCII);
+        if (nameBytes.length == 0 || nameBytes.length >= IFNAMSIZ) {
+            throw new IllegalArgumentException("interface name must be 1-15 ASCII characters: " + name);
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = a.allocate(ERRNO_STATE);
+            int fd = (int) OPEN.invokeExact(errno, a.allocateFrom("/dev/net/tun"), O_RDWR);
+            if (fd < 0) {
+                throw new IOException("open /dev/net/tun: errno " + errnoOf(errno) + hint(errnoOf(errno)));
+            }
+            MemorySegment ifreq = a.allocate(40);
+            MemorySegment.copy(nameBytes, 0, ifreq, ValueLayout.JAVA_BYTE, 0, nameBytes.length);
+            ifreq.set(ValueLayout.JAVA_SHORT_UNALIGNED, IFNAMSIZ, (short) (IFF_TUN | IFF_NO_PI));
+            int rc = (int) IOCTL.invokeExact(errno, fd, TUNSETIFF, ifreq);
+            if (rc < 0) {
+                int e = errnoOf(errno);
+                int ignored = (int) CLOSE.invokeExact(fd);
+                throw new IOException("TUNSETIFF " + name + ": errno " + e + hint(e));
+            }
+            rc = (int) FCNTL.invokeExact(errno, fd, F_SETFL, O_RDWR | O_NONBLOCK);
+            if (rc < 0) {
+                int e = errnoOf(errno);
+                int ignored = (int) CLOSE.invokeExact(fd);
+                throw new IOException("fcntl O_NONBLOCK: errno " + e);
+            }
+            return new TunDevice(name, fd);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("TUN downcall failed", t);
+        }
+    }
+
+    private static int errnoOf(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static String hint(int errno) {
+        return switch (errno) {
+            case 1 -> " (EPERM: needs root / CAP_NET_ADMIN)";
+            case 2 -> " (ENOENT: no /dev/net/tun; load the tun module)";
+            case 16 -> " (EBUSY: the interface is attached to another process)";
+            default -> "";
+        };
+    }
+
+    @Override
+    public int receive(PacketBatch batch) throws IOException {
+        if (segmentsFor != batch) {
+            segments = new MemorySegment[batch.capacity()];
+            for (int i = 0; i < segments.length; i++) {
+                segments[i] = MemorySegment.ofArray(batch.buffer(i));
+            }
+            segmentsFor = batch;
+        }
+        synchronized (this) {
+            if (closed) {
+                return -1;
+            }
+            readerActive = true;
+        }
+        try {
+            return drainOrWait(batch);
+        } finally {
+            synchronized (this) {
+                readerActive = false;
+                if (closed) {
+                    closeFd();
+                }
+            }
+        }
+    }
+
+    private int drainOrWait(PacketBatch batch) throws IOException {
+        try {
+            while (true) {
+                if (closed) {
+                    return -1;
+                }
+                int n = 0;
+                while (n < batch.capacity()) {
+                    long r = (long) READ.invokeExact(fd, segments[n], (long) batch.maxPacket());
+                    if (r <= 0) {
+                        break; // EAGAIN: drained (a real error shows up as POLLERR/POLLNVAL below)
+                    }
+                    batch.setLength(n, (int) r);
+                    n++;
+                }
+                if (n > 0) {
+                    batch.setCount(n);
+                    return n;
+                }
+                pollfd.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
+                int p = (int) POLL.invokeExact(pollfd, 1L, 200);
+                short revents = pollfd.get(ValueLayout.JAVA_SHORT, 6);
+                if (p > 0 && (revents & ~POLLIN) != 0 && (revents & POLLIN) == 0) {
+                    if (closed) {
+                        return -1;
+                    }
+                    throw new IOException(name + ": poll revents 0x" + Integer.toHexString(revents));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("TUN read downcall failed", t);
+        }
+    }
+
+    @Override
+    public void send(byte[] buf, int off, int len) throws IOException {
+        if (closed) {
+            throw new IOException(name + " is closed");
+        }
+        MemorySegment seg;
+        WriteSource last = lastWrite;
+        if (off == 0 && last != null && last.array() == buf) {
+            seg = last.segment();
+        } else if (off == 0) {
+            seg = MemorySegment.ofArray(buf);
+            lastWrite = new WriteSource(buf, seg);
+        } else {
+            seg = MemorySegment.ofArray(buf).asSlice(off, len);
+        }
+        long w;
+        try {
+            w = (long) WRITE.invokeExact(fd, seg, (long) len);
+        } catch (Throwable t) {
+            throw new IOException("TUN write downcall failed", t);
+        }
+        if (w != len) {
+            throw new IOException(name + ": write returned " + w + " for " + len + " bytes");
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Stops a concurrent {@link #receive} (within its 200 ms poll) and releases the descriptor. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!readerActive) {
+            closeFd(); // else the reader closes it on its way out, so it never reads a recycled descriptor
+        }
+    }
+
+    private void closeFd() {
+        if (fdClosed) {
+            return;
+        }
+        fdClosed = true;
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            // Nothing more to do for a descriptor we are abandoning.
+        }
+        arena.close();
+    }
+}
