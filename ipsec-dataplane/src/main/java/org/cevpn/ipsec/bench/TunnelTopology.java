@@ -28,9 +28,12 @@ public final class TunnelTopology implements AutoCloseable {
     private final List<Process> dataPlanes = new ArrayList<>();
     private boolean closed;
 
-    private TunnelTopology(String prefix, Path workDir) {
+    private final boolean offload;
+
+    private TunnelTopology(String prefix, Path workDir, boolean offload) {
         this.prefix = prefix;
         this.workDir = workDir;
+        this.offload = offload;
     }
 
     public String ns(String node) {
@@ -43,9 +46,17 @@ public final class TunnelTopology implements AutoCloseable {
 
     /** Builds the namespaces and links, then starts both data planes with {@code alg} and waits until they run. */
     public static TunnelTopology start(EncryptionAlgorithm alg, int tunMtu) throws IOException, InterruptedException {
+        return start(alg, tunMtu, true);
+    }
+
+    /**
+     * @param offload TUN offloads (TSO super-packets carried as one ESP packet, IP-fragmented on the SP
+     *                side); the TUN's gso_max_size is set so such an ESP packet still fits one UDP datagram
+     */
+    public static TunnelTopology start(EncryptionAlgorithm alg, int tunMtu, boolean offload) throws IOException, InterruptedException {
         String prefix = "cve" + Integer.toHexString(new SecureRandom().nextInt(0x10000) | 0x10000).substring(1);
         Path dir = Files.createTempDirectory("cevpn-tunnel-");
-        TunnelTopology t = new TunnelTopology(prefix, dir);
+        TunnelTopology t = new TunnelTopology(prefix, dir, offload);
         try {
             t.build(tunMtu);
             t.startDataPlanes(alg);
@@ -83,6 +94,13 @@ public final class TunnelTopology implements AutoCloseable {
         for (String n : new String[] {"ce1", "ce2"}) {
             run("ip", "-n", ns(n), "tuntap", "add", "dev", "tun0", "mode", "tun");
             run("ip", "-n", ns(n), "link", "set", "tun0", "mtu", Integer.toString(tunMtu), "up");
+            if (offload) {
+                // Above the GSO size Linux TCP builds (64 KiB minus headers), so super-packets reach us whole
+                // (the kernel segments anything at or above gso_max_size in software), and at most the
+                // largest inner packet one ESP-in-UDP datagram can carry.
+                run("ip", "-n", ns(n), "link", "set", "tun0", "gso_max_size",
+                        Integer.toString(org.cevpn.ipsec.dataplane.DataPlane.MAX_INNER_PACKET));
+            }
         }
         useTunnel(true);
     }
@@ -157,10 +175,13 @@ public final class TunnelTopology implements AutoCloseable {
 
     private Process spawnDataPlane(String node, String local) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = List.of("ip", "netns", "exec", ns(node), java, "--enable-native-access=ALL-UNNAMED",
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(node), java, "--enable-native-access=ALL-UNNAMED",
                 "-XX:+UseParallelGC", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "org.cevpn.ipsec.dataplane.DataPlaneMain", "--tun", "tun0", "--local", local,
-                "--sa-file", workDir.resolve(node + ".sas").toString());
+                "--sa-file", workDir.resolve(node + ".sas").toString()));
+        if (offload) {
+            cmd.add("--offload");
+        }
         Path log = workDir.resolve(node + ".log");
         Files.writeString(log, "");
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -117,7 +117,7 @@ public final class DataPlane implements AutoCloseable {
             }
             for (int i = 0; i < n; i++) {
                 try {
-                    outbound(batch.buffer(i), batch.length(i), view, out, outBuf);
+                    outbound(batch.buffer(i), batch.offset(i), batch.length(i), view, out, outBuf);
                 } catch (RuntimeException e) {
                     // A bug must not stop the data plane: count it, say it once per occurrence, carry on.
                     drops.count(DropReason.MALFORMED);
@@ -127,12 +127,12 @@ public final class DataPlane implements AutoCloseable {
         }
     }
 
-    private void outbound(byte[] pkt, int len, IpPacketView view, byte[] out, ByteBuffer outBuf) {
+    private void outbound(byte[] pkt, int off, int len, IpPacketView view, byte[] out, ByteBuffer outBuf) {
         if (len < 0) {
             drops.count(DropReason.OVERSIZE);
             return;
         }
-        if (!view.parse(pkt, 0, len)) {
+        if (!view.parse(pkt, off, len)) {
             drops.count(len < 20 ? DropReason.TRUNCATED : DropReason.MALFORMED);
             return;
         }
@@ -140,7 +140,7 @@ public final class DataPlane implements AutoCloseable {
         if (sa == null) {
             if (internetGateway != null) {
                 try {
-                    internetGateway.send(pkt, 0, view.length());
+                    internetGateway.send(pkt, off, view.length());
                     toGateway.increment();
                 } catch (IOException e) {
                     drops.count(DropReason.SEND_FAILED);
@@ -150,7 +150,7 @@ public final class DataPlane implements AutoCloseable {
             }
             return;
         }
-        int n = sa.encapsulate(pkt, 0, view.length(), out, 0);
+        int n = sa.encapsulate(pkt, off, view.length(), out, 0);
         if (n < 0) {
             drops.countCode(n);
             return;

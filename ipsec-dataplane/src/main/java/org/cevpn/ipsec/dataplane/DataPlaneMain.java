@@ -18,12 +18,16 @@ import org.cevpn.ipsec.io.UdpSockets;
  * A CE data plane with static SAs (the IKE-less case), for namespace tests and benchmarks:
  *
  * <pre>
- * DataPlaneMain --tun NAME --local ADDR --sa-file FILE [--natt-port 4500] [--ike-port 500] [--keepalive SECONDS]
+ * DataPlaneMain --tun NAME --local ADDR --sa-file FILE [--natt-port 4500] [--ike-port 500] [--keepalive SECONDS] [--offload]
  * </pre>
  *
  * Attaches to (or creates) TUN interface NAME, binds UDP ADDR:4500 and ADDR:500, installs the SAs and
  * runs until terminated; prints "ready" once running and the counters on exit. No IKE engine runs
  * here: IKE datagrams are queued until the queue is full and then counted as drops.
+ *
+ * <p>{@code --offload} opens the TUN with TSO offloads; set the interface's gso_max_size to at most
+ * {@link DataPlane#MAX_INNER_PACKET} ({@code ip link set NAME gso_max_size 65430}) so every
+ * super-packet fits one ESP-in-UDP datagram (larger ones would be dropped as OVERSIZE).
  */
 public final class DataPlaneMain {
     private DataPlaneMain() {}
@@ -35,6 +39,7 @@ public final class DataPlaneMain {
         int nattPort = 4500;
         int ikePort = 500;
         Duration keepalive = null;
+        boolean offload = false;
         for (int i = 0; i < args.length; i++) {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -44,6 +49,11 @@ public final class DataPlaneMain {
                 case "--natt-port" -> nattPort = Integer.parseInt(v);
                 case "--ike-port" -> ikePort = Integer.parseInt(v);
                 case "--keepalive" -> keepalive = Duration.ofSeconds(Long.parseLong(v));
+                case "--offload" -> {
+                    offload = true;
+                    i--; // a flag without value
+                    v = "";
+                }
                 default -> usage("unknown option " + args[i]);
             }
             if (v == null) {
@@ -69,7 +79,7 @@ public final class DataPlaneMain {
             sad.install(c);
         }
         UdpSockets sockets = new UdpSockets(new InetSocketAddress(addr, nattPort), new InetSocketAddress(addr, ikePort));
-        TunDevice device = TunDevice.open(tun);
+        TunDevice device = TunDevice.open(tun, offload);
         DataPlane dp = new DataPlane(sad, device, sockets, new IkeQueue(64), null, keepalive);
         CountDownLatch done = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
@@ -92,7 +102,7 @@ public final class DataPlaneMain {
 
     private static void usage(String why) {
         System.err.println("dataplane: " + why);
-        System.err.println("usage: DataPlaneMain --tun NAME --local ADDR --sa-file FILE [--natt-port N] [--ike-port N] [--keepalive S]");
+        System.err.println("usage: DataPlaneMain --tun NAME --local ADDR --sa-file FILE [--natt-port N] [--ike-port N] [--keepalive S] [--offload]");
         System.exit(2);
     }
 }

@@ -28,7 +28,7 @@ public final class InboundClassifier {
     private final IkeSink ike;
     private final PacketPort vpnSide;
     private final DropCounters drops;
-    private final byte[] inner = new byte[65536];
+    private final byte[] inner = new byte[PacketPort.HEADROOM + 65536];
     private final IpPacketView view = new IpPacketView();
 
     public InboundClassifier(SecurityAssociationDatabase sad, IkeSink ike, PacketPort vpnSide, DropCounters drops) {
@@ -70,12 +70,12 @@ public final class InboundClassifier {
         if (sa == null) {
             return counted(DropReason.UNKNOWN_SPI.code());
         }
-        int n = sa.decapsulate(buf, off, len, from.getAddress(), inner, 0, view);
+        int n = sa.decapsulate(buf, off, len, from.getAddress(), inner, PacketPort.HEADROOM, view);
         if (n < 0) {
             return counted(n);
         }
         try {
-            vpnSide.send(inner, 0, n);
+            vpnSide.send(inner, PacketPort.HEADROOM, n);
         } catch (IOException e) {
             return counted(DropReason.SEND_FAILED.code());
         }

@@ -66,7 +66,8 @@ public final class MemoryPacketPort implements PacketPort {
         int n = 0;
         for (byte[] p = first; p != null && p != CLOSED; p = n < batch.capacity() ? toDataPlane.poll() : null) {
             int len = Math.min(p.length, batch.maxPacket());
-            System.arraycopy(p, 0, batch.buffer(n), 0, len);
+            System.arraycopy(p, 0, batch.buffer(n), HEADROOM, len);
+            batch.setOffset(n, HEADROOM);
             batch.setLength(n, p.length > batch.maxPacket() ? -1 : len); // -1: oversize, the reader counts it
             n++;
         }

@@ -8,6 +8,11 @@ import java.io.IOException;
  * in-memory port in tests.
  */
 public interface PacketPort extends Closeable {
+    /**
+     * Bytes before a packet that {@link #send} may overwrite with a port header (the TUN device's
+     * virtio-net header), so senders keep this much room in front of every packet they pass.
+     */
+    int HEADROOM = 16;
 
     /**
      * Blocks until at least one packet is available, then fills {@code batch} with as many as are
@@ -17,7 +22,7 @@ public interface PacketPort extends Closeable {
      */
     int receive(PacketBatch batch) throws IOException;
 
-    /** Writes one packet. */
+    /** Writes one packet; {@code off} must be at least {@link #HEADROOM}, and the bytes before it are scratch. */
     void send(byte[] buf, int off, int len) throws IOException;
 
     /** A short name for logs. */
