@@ -35,7 +35,8 @@ public final class TunnelBench {
             System.err.println("bench tunnel needs root (network namespaces, TUN devices)");
             System.exit(2);
         }
-        try (TunnelTopology t = TunnelTopology.start(alg, mtu, offload)) {
+        TunnelTopology t = TunnelTopology.start(alg, mtu, offload);
+        try (t) {
             System.out.printf(Locale.ROOT, "# h1 - ce1 - pe - ce2 - h2, iperf3 TCP %d s, %s, TUN MTU %d, offload %s, %d CPUs, load %s%n",
                     seconds, alg, mtu, offload, Runtime.getRuntime().availableProcessors(), loadAverage());
             t.exec("h1", 10, "ping", "-c", "2", "-i", "0.2", "-W", "2", "10.2.0.2");
@@ -44,9 +45,18 @@ public final class TunnelBench {
             double veth = t.iperf(seconds);
             t.useTunnel(true);
             System.out.printf(Locale.ROOT, "# reference: strongSwan kernel-libipsec through the same topology 0.276-0.282 Gbit/s; target 5x = 1.40%n");
+            t.close();
+            long cpuMs = cpuMillis(t.dataPlaneLog("ce1")) + cpuMillis(t.dataPlaneLog("ce2"));
+            System.out.printf(Locale.ROOT, "# both data plane JVMs used %.1f CPU-seconds in total (start-up and the clear-text baseline included)%n",
+                    cpuMs / 1000.0);
             System.out.printf(Locale.ROOT, "tunnel-gbps: %.3f%n", tunnel);
             System.out.printf(Locale.ROOT, "veth-gbps: %.3f%n", veth);
         }
+    }
+
+    private static long cpuMillis(String log) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("cpu-ms (\\d+)").matcher(log);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
     }
 
     private static String loadAverage() {

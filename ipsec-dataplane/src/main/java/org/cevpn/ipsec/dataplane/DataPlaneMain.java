@@ -89,6 +89,8 @@ public final class DataPlaneMain {
                 System.err.println("dataplane: close: " + e);
             }
             System.err.println("dataplane: esp sent " + dp.espSent() + ", delivered " + dp.espDelivered() + ", " + dp.drops());
+            System.err.println("dataplane: cpu-ms " + ProcessHandle.current().info().totalCpuDuration()
+                    .map(java.time.Duration::toMillis).orElse(-1L));
             for (SecurityAssociation sa : sad.all()) {
                 System.err.println("dataplane: " + sa + " " + sa.stats());
             }
