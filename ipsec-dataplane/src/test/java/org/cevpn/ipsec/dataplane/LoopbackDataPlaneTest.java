@@ -74,6 +74,46 @@ class LoopbackDataPlaneTest {
         return p;
     }
 
+    /** IPv6 on the SP side (UDP over ::1) carrying IPv4 and IPv6 customer packets. */
+    @org.junit.jupiter.api.Test
+    void ipv6OuterAndInner() throws Exception {
+        InetAddress lo6 = InetAddress.getByName("::1");
+        UdpSockets s1 = new UdpSockets(new InetSocketAddress(lo6, 0), new InetSocketAddress(lo6, 0));
+        UdpSockets s2 = new UdpSockets(new InetSocketAddress(lo6, 0), new InetSocketAddress(lo6, 0));
+        byte[] k = new byte[80];
+        new Random(6).nextBytes(k);
+        EncryptionAlgorithm alg = EncryptionAlgorithm.AES_GCM_16_256;
+        SecurityAssociationDatabase sad1 = new SecurityAssociationDatabase(SaEventListener.IGNORE);
+        SecurityAssociationDatabase sad2 = new SecurityAssociationDatabase(SaEventListener.IGNORE);
+        SaConfig out = SaConfig.builder().direction(Direction.OUTBOUND).spi(0x6001)
+                .encryption(alg, SecretBytes.copyOf(Arrays.copyOf(k, 36))).peer(s2.natTAddress())
+                .localSelectors(List.of(TrafficSelector.ofPrefix("10.1.0.0/16"), TrafficSelector.ofPrefix("fd00:1::/64")))
+                .remoteSelectors(List.of(TrafficSelector.ofPrefix("10.2.0.0/16"), TrafficSelector.ofPrefix("fd00:2::/64"))).build();
+        SaConfig in = SaConfig.builder().direction(Direction.INBOUND).spi(0x6001)
+                .encryption(alg, SecretBytes.copyOf(Arrays.copyOf(k, 36))).peer(s1.natTAddress())
+                .localSelectors(out.remoteSelectors()).remoteSelectors(out.localSelectors()).build();
+        sad1.install(out);
+        sad2.install(in);
+        MemoryPacketPort vpn1 = new MemoryPacketPort("vpn1", 64);
+        MemoryPacketPort vpn2 = new MemoryPacketPort("vpn2", 64);
+        ce1 = new DataPlane(sad1, vpn1, s1, new IkeQueue(4), null, null);
+        ce2 = new DataPlane(sad2, vpn2, s2, new IkeQueue(4), null, null);
+        ce1.start();
+        ce2.start();
+        byte[] v4 = packet("10.1.0.5", "10.2.0.7", 300, 1);
+        vpn1.inject(v4);
+        assertArrayEquals(v4, vpn2.poll(2000));
+        byte[] v6 = new byte[200];
+        v6[0] = 0x60;
+        v6[5] = (byte) 160;
+        v6[6] = 59;
+        v6[7] = 64;
+        System.arraycopy(InetAddress.getByName("fd00:1::5").getAddress(), 0, v6, 8, 16);
+        System.arraycopy(InetAddress.getByName("fd00:2::7").getAddress(), 0, v6, 24, 16);
+        vpn1.inject(v6);
+        assertArrayEquals(v6, vpn2.poll(2000));
+    }
+
     @ParameterizedTest
     @EnumSource(EncryptionAlgorithm.class)
     void packetsCrossBetweenTwoDataPlanesOverUdp(EncryptionAlgorithm alg) throws Exception {
