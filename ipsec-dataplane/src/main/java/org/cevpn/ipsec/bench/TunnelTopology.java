@@ -68,6 +68,22 @@ public final class TunnelTopology implements AutoCloseable {
     }
 
     private void build(int tunMtu) throws IOException, InterruptedException {
+        buildLinks();
+        for (String n : new String[] {"ce1", "ce2"}) {
+            run("ip", "-n", ns(n), "tuntap", "add", "dev", "tun0", "mode", "tun");
+            run("ip", "-n", ns(n), "link", "set", "tun0", "mtu", Integer.toString(tunMtu), "up");
+            if (offload) {
+                // Above the GSO size Linux TCP builds (64 KiB minus headers), so super-packets reach us whole
+                // (the kernel segments anything at or above gso_max_size in software), and at most the
+                // largest inner packet one ESP-in-UDP datagram can carry.
+                run("ip", "-n", ns(n), "link", "set", "tun0", "gso_max_size",
+                        Integer.toString(org.cevpn.ipsec.dataplane.DataPlane.MAX_INNER_PACKET));
+            }
+        }
+        useTunnel(true);
+    }
+
+    private void buildLinks() throws IOException, InterruptedException {
         for (String n : NODES) {
             run("ip", "netns", "add", ns(n));
             run("ip", "-n", ns(n), "link", "set", "lo", "up");
@@ -91,18 +107,6 @@ public final class TunnelTopology implements AutoCloseable {
         for (String n : new String[] {"ce1", "pe", "ce2"}) {
             run("ip", "netns", "exec", ns(n), "sysctl", "-qw", "net.ipv4.ip_forward=1");
         }
-        for (String n : new String[] {"ce1", "ce2"}) {
-            run("ip", "-n", ns(n), "tuntap", "add", "dev", "tun0", "mode", "tun");
-            run("ip", "-n", ns(n), "link", "set", "tun0", "mtu", Integer.toString(tunMtu), "up");
-            if (offload) {
-                // Above the GSO size Linux TCP builds (64 KiB minus headers), so super-packets reach us whole
-                // (the kernel segments anything at or above gso_max_size in software), and at most the
-                // largest inner packet one ESP-in-UDP datagram can carry.
-                run("ip", "-n", ns(n), "link", "set", "tun0", "gso_max_size",
-                        Integer.toString(org.cevpn.ipsec.dataplane.DataPlane.MAX_INNER_PACKET));
-            }
-        }
-        useTunnel(true);
     }
 
     /** Routes the sites through the TUN devices (our ESP), or in the clear over pe (the veth baseline). */
@@ -119,6 +123,77 @@ public final class TunnelTopology implements AutoCloseable {
             run("ip", "-n", ns("pe"), "route", "replace", "10.1.0.0/24", "via", "192.0.2.1");
             run("ip", "-n", ns("pe"), "route", "replace", "10.2.0.0/24", "via", "198.51.100.1");
         }
+    }
+
+    /**
+     * The comparison: the same topology without our data planes, strongSwan's charon on ce1 and ce2
+     * with kernel-libipsec (its user-space ESP over UDP/4500) and an IKEv2 PSK tunnel with AES-256-GCM.
+     */
+    public static TunnelTopology startStrongSwan() throws IOException, InterruptedException {
+        String prefix = "cvs" + Integer.toHexString(new SecureRandom().nextInt(0x10000) | 0x10000).substring(1);
+        Path dir = Files.createTempDirectory("cevpn-strongswan-");
+        TunnelTopology t = new TunnelTopology(prefix, dir, false);
+        try {
+            t.buildLinks();
+            t.startCharons();
+            return t;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            t.close();
+            throw e;
+        }
+    }
+
+    private void startCharons() throws IOException, InterruptedException {
+        String psk = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        String[][] sides = {{"ce1", "192.0.2.1", "198.51.100.1", "10.1.0.0/24", "10.2.0.0/24"},
+                {"ce2", "198.51.100.1", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24"}};
+        for (String[] s : sides) {
+            Path d = workDir.resolve(s[0]);
+            Files.createDirectories(d);
+            Files.writeString(d.resolve("strongswan.conf"), """
+                    charon {
+                      load = random nonce openssl aes sha1 sha2 hmac gcm pem pkcs1 x509 pubkey kdf kernel-libipsec kernel-netlink socket-default vici updown
+                      plugins { vici { socket = unix://%s/charon.vici } }
+                      filelog { log { path = %s/charon.log
+                                      default = 1 } }
+                    }
+                    """.formatted(d, d));
+            Files.writeString(d.resolve("swanctl.conf"), """
+                    connections {
+                      net {
+                        local_addrs = %s
+                        remote_addrs = %s
+                        proposals = aes256-sha256-modp2048
+                        local { auth = psk
+                                id = %s }
+                        remote { auth = psk
+                                 id = %s }
+                        children { net { local_ts = %s
+                                         remote_ts = %s
+                                         esp_proposals = aes256gcm16 } }
+                      }
+                    }
+                    secrets { ike-1 { id-1 = ce1
+                                      id-2 = ce2
+                                      secret = 0x%s } }
+                    """.formatted(s[1], s[2], s[0], s[0].equals("ce1") ? "ce2" : "ce1", s[3], s[4], psk));
+            Process charon = new ProcessBuilder("ip", "netns", "exec", ns(s[0]), "env", "STRONGSWAN_CONF=" + d.resolve("strongswan.conf"),
+                    "sh", "-c", "mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon")
+                    .redirectErrorStream(true).redirectOutput(d.resolve("charon.out").toFile()).start();
+            dataPlanes.add(charon);
+        }
+        for (String[] s : sides) {
+            Path d = workDir.resolve(s[0]);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!Files.exists(d.resolve("charon.vici"))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("charon in " + s[0] + " did not start: " + Files.readString(d.resolve("charon.out")));
+                }
+                Thread.sleep(100);
+            }
+            run(30, "swanctl", "--load-all", "--file", d.resolve("swanctl.conf").toString(), "--uri", "unix://" + d.resolve("charon.vici"));
+        }
+        run(30, "swanctl", "--initiate", "--child", "net", "--uri", "unix://" + workDir.resolve("ce1").resolve("charon.vici"));
     }
 
     private void link(String a, String ifA, String b, String ifB) throws IOException, InterruptedException {
