@@ -40,7 +40,7 @@ public final class TunnelBench {
         }
         TunnelTopology t = TunnelTopology.start(alg, mtu, offload);
         try (t) {
-            System.out.printf(Locale.ROOT, "# h1 - ce1 - pe - ce2 - h2, iperf3 TCP %d s, %s, TUN MTU %d, offload %s, %d CPUs, load %s%n",
+            System.out.printf(Locale.ROOT, "# h1 - ce1 - pe - ce2 - h2, iperf3 TCP %d s (after 2 s omitted warm-up), %s, TUN MTU %d, offload %s, %d CPUs, load %s%n",
                     seconds, alg, mtu, offload, Runtime.getRuntime().availableProcessors(), loadAverage());
             t.exec("h1", 10, "ping", "-c", "2", "-i", "0.2", "-W", "2", "10.2.0.2");
             double tunnel = t.iperf(seconds);

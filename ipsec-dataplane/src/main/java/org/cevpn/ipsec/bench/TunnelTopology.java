@@ -281,12 +281,16 @@ public final class TunnelTopology implements AutoCloseable {
         return new ProcessBuilder(full).redirectErrorStream(true).start();
     }
 
-    /** An iperf3 TCP transfer from h1 to h2 for {@code seconds}; returns the receiver's rate in Gbit/s. */
+    /**
+     * An iperf3 TCP transfer from h1 to h2 for {@code seconds} after a 2-second warm-up that iperf3
+     * leaves out of the result ({@code -O 2}: TCP slow start, and the JIT compiling the data plane);
+     * returns the receiver's rate in Gbit/s.
+     */
     public double iperf(int seconds) throws IOException, InterruptedException {
         Process server = spawn("h2", "iperf3", "-s", "-1", "-p", "5201");
         try {
             Thread.sleep(300);
-            String json = exec("h1", seconds + 20L, "iperf3", "-c", "10.2.0.2", "-p", "5201", "-t", Integer.toString(seconds), "-J");
+            String json = exec("h1", seconds + 20L, "iperf3", "-c", "10.2.0.2", "-p", "5201", "-t", Integer.toString(seconds), "-O", "2", "-J");
             Matcher m = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*?\"bits_per_second\"\\s*:\\s*([0-9.eE+]+)", Pattern.DOTALL).matcher(json);
             if (!m.find()) {
                 throw new IOException("no iperf3 result: " + json);
