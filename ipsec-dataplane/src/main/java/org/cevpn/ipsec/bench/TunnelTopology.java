@@ -228,6 +228,13 @@ public final class TunnelTopology implements AutoCloseable {
         Files.writeString(workDir.resolve("ce2.sas"), String.join("\n",
                 "sa out spi=0x2002 peer=192.0.2.1:4500 enc=" + enc + " key=" + k21 + integ21 + " local=10.2.0.0/24 remote=10.1.0.0/24",
                 "sa in spi=0x1001 peer=192.0.2.1 enc=" + enc + " key=" + k12 + integ12 + " local=10.2.0.0/24 remote=10.1.0.0/24", ""));
+        if (offload) {
+            // Both ends are this data plane with TUN offloads: super-packets may cross as one ESP packet.
+            for (String n : new String[] {"ce1.sas", "ce2.sas"}) {
+                Path f = workDir.resolve(n);
+                Files.writeString(f, Files.readString(f).replace("sa out ", "sa out super-packets=yes "));
+            }
+        }
         dataPlanes.add(spawnDataPlane("ce1", "192.0.2.1"));
         dataPlanes.add(spawnDataPlane("ce2", "198.51.100.1"));
         for (String n : new String[] {"ce1", "ce2"}) {

@@ -93,6 +93,8 @@ public final class TunDevice implements PacketPort {
     private boolean fdClosed;
     /** The last array written from and its segment: the data plane writes from one buffer per thread. */
     private volatile WriteSource lastWrite;
+    private final TcpSegmenter segmenter = new TcpSegmenter(HEADROOM, 65536);
+    private final TcpSegmenter.Sink writer = this::write;
 
     private record WriteSource(byte[] array, int offset, MemorySegment segment) {}
 
@@ -217,13 +219,19 @@ public final class TunDevice implements PacketPort {
                         break; // EAGAIN: drained (a real error shows up as POLLERR/POLLNVAL below)
                     }
                     int len = (int) r;
+                    int gso = 0;
                     if (offload) {
                         len -= VNET_HDR;
                         if (len <= 0) {
                             continue;
                         }
-                        VirtioNetHeader.completeChecksum(batch.buffer(n), HEADROOM - VNET_HDR, HEADROOM, len);
+                        byte[] b = batch.buffer(n);
+                        VirtioNetHeader.completeChecksum(b, HEADROOM - VNET_HDR, HEADROOM, len);
+                        if (b[HEADROOM - VNET_HDR + 1] != 0) {
+                            gso = VirtioNetHeader.le16(b, HEADROOM - VNET_HDR + 4);
+                        }
                     }
+                    batch.setGsoSize(n, gso);
                     batch.setOffset(n, HEADROOM);
                     batch.setLength(n, len);
                     n++;
@@ -251,6 +259,15 @@ public final class TunDevice implements PacketPort {
 
     @Override
     public void send(byte[] buf, int off, int len) throws IOException {
+        if (!offload && len > mtu && TcpSegmenter.headerLength(buf, off, len) > 0) {
+            // A super-packet from a peer that sends them, and no offload here: segment it ourselves.
+            synchronized (segmenter) {
+                int mss = mtu - TcpSegmenter.headerLength(buf, off, len);
+                if (mss > 0 && segmenter.segment(buf, off, len, mss, writer) > 0) {
+                    return;
+                }
+            }
+        }
         if (offload) {
             if (off < VNET_HDR) {
                 throw new IllegalArgumentException("send needs " + VNET_HDR + " bytes of headroom");
@@ -259,6 +276,10 @@ public final class TunDevice implements PacketPort {
             off -= VNET_HDR;
             len += VNET_HDR;
         }
+        write(buf, off, len);
+    }
+
+    private void write(byte[] buf, int off, int len) throws IOException {
         if (closed) {
             throw new IOException(name + " is closed");
         }
