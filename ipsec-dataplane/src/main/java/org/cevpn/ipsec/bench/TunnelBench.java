@@ -10,6 +10,8 @@ import org.cevpn.ipsec.esp.StaticSaConfig;
  * Prints {@code tunnel-gbps: G} and {@code veth-gbps: V}. Options: {@code --seconds S} (default 10),
  * {@code --enc NAME} (default aes-gcm-16-256), {@code --mtu N} (TUN MTU, default 1400),
  * {@code --offload true|false} (TUN TSO offloads, default true),
+ * {@code --super-packets true|false} (with offload: carry TCP super-packets whole, default true; false
+ * segments them before ESP as for a peer that is not this data plane),
  * {@code --strongswan true|false} (measure strongSwan kernel-libipsec in the same run; default: if installed).
  */
 public final class TunnelBench {
@@ -20,6 +22,7 @@ public final class TunnelBench {
         int mtu = 1400;
         EncryptionAlgorithm alg = EncryptionAlgorithm.AES_GCM_16_256;
         boolean offload = true;
+        Boolean superPackets = null;
         boolean strongSwan = java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/lib/ipsec/charon"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -28,8 +31,9 @@ public final class TunnelBench {
                 case "--mtu" -> mtu = Integer.parseInt(args[i + 1]);
                 case "--offload" -> offload = Boolean.parseBoolean(args[i + 1]);
                 case "--strongswan" -> strongSwan = Boolean.parseBoolean(args[i + 1]);
+                case "--super-packets" -> superPackets = Boolean.parseBoolean(args[i + 1]);
                 default -> {
-                    System.err.println("usage: TunnelBench [--seconds S] [--enc NAME] [--mtu N] [--offload true|false]");
+                    System.err.println("usage: TunnelBench [--seconds S] [--enc NAME] [--mtu N] [--offload true|false] [--super-packets true|false] [--strongswan true|false]");
                     System.exit(2);
                 }
             }
@@ -38,10 +42,11 @@ public final class TunnelBench {
             System.err.println("bench tunnel needs root (network namespaces, TUN devices)");
             System.exit(2);
         }
-        TunnelTopology t = TunnelTopology.start(alg, mtu, offload);
+        boolean whole = superPackets == null ? offload : superPackets && offload;
+        TunnelTopology t = TunnelTopology.start(alg, mtu, offload, whole);
         try (t) {
-            System.out.printf(Locale.ROOT, "# h1 - ce1 - pe - ce2 - h2, iperf3 TCP %d s (after 2 s omitted warm-up), %s, TUN MTU %d, offload %s, %d CPUs, load %s%n",
-                    seconds, alg, mtu, offload, Runtime.getRuntime().availableProcessors(), loadAverage());
+            System.out.printf(Locale.ROOT, "# h1 - ce1 - pe - ce2 - h2, iperf3 TCP %d s (after 2 s omitted warm-up), %s, TUN MTU %d, offload %s, super-packets %s, %d CPUs, load %s%n",
+                    seconds, alg, mtu, offload, whole, Runtime.getRuntime().availableProcessors(), loadAverage());
             t.exec("h1", 10, "ping", "-c", "2", "-i", "0.2", "-W", "2", "10.2.0.2");
             double tunnel = t.iperf(seconds);
             t.useTunnel(false);

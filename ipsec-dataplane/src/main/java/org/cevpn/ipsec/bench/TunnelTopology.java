@@ -54,12 +54,18 @@ public final class TunnelTopology implements AutoCloseable {
      *                side); the TUN's gso_max_size is set so such an ESP packet still fits one UDP datagram
      */
     public static TunnelTopology start(EncryptionAlgorithm alg, int tunMtu, boolean offload) throws IOException, InterruptedException {
+        return start(alg, tunMtu, offload, offload);
+    }
+
+    /** @param superPackets whether the static SAs mark the peer as taking super-packets (only with offload) */
+    public static TunnelTopology start(EncryptionAlgorithm alg, int tunMtu, boolean offload, boolean superPackets)
+            throws IOException, InterruptedException {
         String prefix = "cve" + Integer.toHexString(new SecureRandom().nextInt(0x10000) | 0x10000).substring(1);
         Path dir = Files.createTempDirectory("cevpn-tunnel-");
         TunnelTopology t = new TunnelTopology(prefix, dir, offload);
         try {
             t.build(tunMtu);
-            t.startDataPlanes(alg);
+            t.startDataPlanes(alg, superPackets);
             return t;
         } catch (IOException | InterruptedException | RuntimeException e) {
             t.close();
@@ -209,7 +215,7 @@ public final class TunnelTopology implements AutoCloseable {
         run("ip", "-n", ns(node), "link", "set", dev, "up");
     }
 
-    private void startDataPlanes(EncryptionAlgorithm alg) throws IOException, InterruptedException {
+    private void startDataPlanes(EncryptionAlgorithm alg, boolean superPackets) throws IOException, InterruptedException {
         SecureRandom random = new SecureRandom();
         String k12 = key(random, alg);
         String k21 = key(random, alg);
@@ -228,7 +234,7 @@ public final class TunnelTopology implements AutoCloseable {
         Files.writeString(workDir.resolve("ce2.sas"), String.join("\n",
                 "sa out spi=0x2002 peer=192.0.2.1:4500 enc=" + enc + " key=" + k21 + integ21 + " local=10.2.0.0/24 remote=10.1.0.0/24",
                 "sa in spi=0x1001 peer=192.0.2.1 enc=" + enc + " key=" + k12 + integ12 + " local=10.2.0.0/24 remote=10.1.0.0/24", ""));
-        if (offload) {
+        if (superPackets) {
             // Both ends are this data plane with TUN offloads: super-packets may cross as one ESP packet.
             for (String n : new String[] {"ce1.sas", "ce2.sas"}) {
                 Path f = workDir.resolve(n);
