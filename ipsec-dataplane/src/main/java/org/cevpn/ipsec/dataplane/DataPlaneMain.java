@@ -96,6 +96,7 @@ public final class DataPlaneMain {
             }
             done.countDown();
         }));
+        Warmup.run(sas.stream().map(SaConfig::encryption).collect(java.util.stream.Collectors.toSet()));
         dp.start();
         System.out.println("ready " + tun + " " + sockets.natTAddress() + " " + sas.size() + " SAs");
         System.out.flush();
