@@ -287,11 +287,18 @@ public final class TunnelTopology implements AutoCloseable {
         return run(timeoutSeconds, full.toArray(String[]::new));
     }
 
-    /** Starts a command inside a namespace. */
+    /** Starts a command inside a namespace (standard error merged into its output). */
     public Process spawn(String node, String... cmd) throws IOException {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(node)));
         full.addAll(List.of(cmd));
         return new ProcessBuilder(full).redirectErrorStream(true).start();
+    }
+
+    /** Starts a command inside a namespace whose standard error is discarded (clean machine-readable output). */
+    public Process spawnQuiet(String node, String... cmd) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(node)));
+        full.addAll(List.of(cmd));
+        return new ProcessBuilder(full).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     /**
@@ -343,22 +350,37 @@ public final class TunnelTopology implements AutoCloseable {
 
     /** Stops the data planes (they print their counters) and deletes every namespace. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() {
         if (closed) {
             return;
         }
         closed = true;
         for (Process p : dataPlanes) {
-            // ip netns exec replaces itself with java, so this signals the data plane JVM itself.
+            // ip netns exec replaces itself with the program, so this signals the data plane JVM (or charon) itself.
             p.destroy();
         }
+        boolean interrupted = false;
         for (Process p : dataPlanes) {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
                 p.destroyForcibly();
             }
         }
         for (String n : NODES) {
-            runQuiet("ip", "netns", "del", ns(n));
+            try {
+                run("ip", "netns", "del", ns(n));
+            } catch (IOException e) {
+                // absent already: fine
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -73,6 +73,7 @@ public final class TunDevice implements PacketPort {
     private static final MethodHandle CLOSE = downcall("close",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
+    @SuppressWarnings("restricted") // native access is this class's job; the launcher enables it
     private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name));
         return LINKER.downcallHandle(symbol, fd, options);
