@@ -162,6 +162,7 @@ public final class DataPlane implements AutoCloseable {
                 if (segmenter.segment(pkt, off, view.length(), gsoSize, segmentSink) > 0) {
                     return;
                 }
+                // Not segmentable (IPv6 extension headers): sent whole; the peer reassembles the datagram.
             } catch (IOException e) {
                 drops.count(DropReason.SEND_FAILED);
                 return;
