@@ -379,6 +379,15 @@ public final class TunnelTopology implements AutoCloseable {
                 interrupted = true;
             }
         }
+        // The key material (throwaway, but keys) does not outlive the run; the logs stay for reading.
+        for (Path f : List.of(workDir.resolve("ce1.sas"), workDir.resolve("ce2.sas"),
+                workDir.resolve("ce1").resolve("swanctl.conf"), workDir.resolve("ce2").resolve("swanctl.conf"))) {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                // best effort: the directory is private to root (0700)
+            }
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
