@@ -28,8 +28,8 @@ charon {
   load = random nonce openssl aes sha1 sha2 hmac gcm pem pkcs1 x509 pubkey kdf kernel-libipsec kernel-netlink socket-default vici
   filelog { f { path = $W/$1/charon.log
                 default = 1
-                enc = 2
-                ike = 2 } }
+                ike = 4
+                chd = 4 } }
   plugins { vici { socket = unix://$W/$1/charon.vici } }
   $2
 }
@@ -102,6 +102,9 @@ S
   kill $tp; wait $tp 2>/dev/null || true
   tshark -r "$W/$name.pcap" -T fields -e ip.src -e udp.payload 2>/dev/null \
     | awk '{ d = ($1 == "10.77.0.1") ? "i" : "r"; print d, $2 }' > "$OUT/$name.hex"
+  # The initiator's derived secrets of this throwaway session, as charon logged them at level 4:
+  # known answers for our key derivation (and the keys to open the IKE_AUTH SK payloads).
+  /usr/bin/python3 "$OUT/charon-keys.py" < "$W/a/charon.log" > "$OUT/$name.keys"
   echo "$name: $(wc -l < "$OUT/$name.hex") datagrams" >&2
 }
 scenario modp2048-psk  "aes256-sha256-modp2048" "aes256-sha256-modp2048" ""
