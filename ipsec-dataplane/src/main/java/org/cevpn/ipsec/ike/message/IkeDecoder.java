@@ -201,8 +201,11 @@ public final class IkeDecoder {
             int protocol = p.u8();
             int spiSize = p.u8();
             int transformCount = p.u8();
-            if (number != proposals.size() + 1) {
-                throw IkeDecodeException.syntax("proposal number " + number + " where " + (proposals.size() + 1) + " was due");
+            // §3.3.1: numbered from 1, each one more than the previous. A response carries the one
+            // accepted proposal with the number it had in the request, so the first may be above 1.
+            int due = proposals.isEmpty() ? number : proposals.getLast().number() + 1;
+            if (number == 0 || number != due) {
+                throw IkeDecodeException.syntax("proposal number " + number + (proposals.isEmpty() ? "" : " where " + due + " was due"));
             }
             p.need(spiSize, "proposal SPI");
             Octets spi = p.take(spiSize);

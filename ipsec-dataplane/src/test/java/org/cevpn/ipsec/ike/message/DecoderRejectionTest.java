@@ -49,6 +49,13 @@ class DecoderRejectionTest {
     }
 
     @Test
+    void aResponseCarriesTheAcceptedProposalWithItsNumber() throws Exception {
+        DecodedMessage d = IkeDecoder.decode(message(33, "0000000c" + "00000008" + "02010000"));
+        Payload.SecurityAssociation sa = (Payload.SecurityAssociation) d.payloads().getFirst();
+        assertEquals(2, sa.proposals().getFirst().number());
+    }
+
+    @Test
     void shortDatagramCannotBeAnswered() {
         assertTrue(rejected(new byte[27]).notifyType().isEmpty());
     }
@@ -86,8 +93,10 @@ class DecoderRejectionTest {
     void substructuresAreChecked() {
         // SA: transform count says 2, one present
         syntax(message(33, "00000014" + "00000010" + "01010002" + "00000008" + "02000005"));
-        // SA: first proposal numbered 2
-        syntax(message(33, "0000000c" + "00000008" + "02010000"));
+        // SA: proposal numbered 0
+        syntax(message(33, "0000000c" + "00000008" + "00010000"));
+        // SA: proposals numbered 1 and 3
+        syntax(message(33, "00000014" + "02000008" + "01010000" + "00000008" + "03010000"));
         // SA: proposal length runs past the payload
         syntax(message(33, "0000000c" + "00000010" + "01010000"));
         // transform attribute TLV longer than the transform
