@@ -47,13 +47,19 @@ public final class StrongSwanPeer implements AutoCloseable {
      * @param proposals     the connection's IKE proposals, swanctl syntax
      */
     public static StrongSwanPeer start(int n, String charonOptions, String proposals) throws Exception {
+        return start(n, charonOptions, proposals, "");
+    }
+
+    /** @param connectionOptions extra lines in the swanctl connection (e.g. {@code remote_port = 41000}) */
+    public static StrongSwanPeer start(int n, String charonOptions, String proposals, String connectionOptions)
+            throws Exception {
         ExternalTool.requireRoot();
         ExternalTool.requireExecutable(IP);
         ExternalTool.requireExecutable(CHARON);
         ExternalTool.requireExecutable(SWANCTL);
         StrongSwanPeer p = new StrongSwanPeer(n);
         try {
-            p.setUp(charonOptions, proposals);
+            p.setUp(charonOptions, proposals, connectionOptions);
         } catch (Exception | Error e) {
             p.close();
             throw e;
@@ -61,7 +67,7 @@ public final class StrongSwanPeer implements AutoCloseable {
         return p;
     }
 
-    private void setUp(String charonOptions, String proposals) throws Exception {
+    private void setUp(String charonOptions, String proposals, String connectionOptions) throws Exception {
         run(IP, "netns", "del", ns); // left over from an aborted run; failure is fine
         run(IP, "link", "del", veth + "a");
         must(IP, "netns", "add", ns);
@@ -93,6 +99,7 @@ public final class StrongSwanPeer implements AutoCloseable {
                   local_addrs = %s
                   remote_addrs = %s
                   proposals = %s
+                  %s
                   local { auth = psk
                           id = ce2.example.net }
                   remote { auth = psk }
@@ -101,7 +108,7 @@ public final class StrongSwanPeer implements AutoCloseable {
                                    esp_proposals = aes128gcm16 } }
                 } }
                 secrets { ike-1 { secret = "throwaway-test-psk-0123456789" } }
-                """.formatted(theirs.getHostAddress(), ours.getHostAddress(), proposals));
+                """.formatted(theirs.getHostAddress(), ours.getHostAddress(), proposals, connectionOptions));
         charon = new ProcessBuilder(IP, "netns", "exec", ns, "env", "STRONGSWAN_CONF=" + dir.resolve("strongswan.conf"),
                 "sh", "-c", "mount -t tmpfs tmpfs /run && exec " + CHARON)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("charon.out").toFile()).start();
@@ -113,6 +120,13 @@ public final class StrongSwanPeer implements AutoCloseable {
             throw new IllegalStateException("charon did not start: " + Files.readString(dir.resolve("charon.out")));
         }
         must(SWANCTL, "--load-all", "--file", dir.resolve("swanctl.conf").toString(), "--uri", "unix://" + vici);
+    }
+
+    /** Asks charon to initiate the connection (and its child); returns without waiting for the outcome. */
+    public Process initiate() throws IOException {
+        return new ProcessBuilder(SWANCTL, "--initiate", "--child", "net", "--timeout", "5",
+                "--uri", "unix://" + dir.resolve("charon.vici"))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     /** charon's IKE address (port 500). */
