@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A CA, an intermediate and CE certificates made with BouncyCastle; validated with the JDK's PKIX. */
-class CertificateChainValidatorTest {
+public class CertificateChainValidatorTest {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long DAY = 86_400_000L;
     private static final Date NOW = new Date();
@@ -49,7 +49,7 @@ class CertificateChainValidatorTest {
         return g.generateKeyPair();
     }
 
-    static X509Certificate issue(String subject, KeyPair subjectKeys, String issuer, PrivateKey issuerKey, boolean isCa,
+    public static X509Certificate issue(String subject, KeyPair subjectKeys, String issuer, PrivateKey issuerKey, boolean isCa,
                                  Date from, Date to, GeneralName... altNames) throws Exception {
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuer), new BigInteger(64, RANDOM),
                 from, to, new X500Name(subject), subjectKeys.getPublic());

@@ -54,10 +54,10 @@ class StrongSwanIkeInitTest {
     private static final byte[] PSK = "throwaway-test-psk-0123456789".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NON_ESP_MARKER = new byte[4];
 
-    private record Exchange(IkeInitResult result, List<String> retries) {
+    record Exchange(IkeInitResult result, List<String> retries) {
     }
 
-    private static Exchange initiate(StrongSwanPeer peer, UdpEndpoint socket, IkeInitConfig config) throws Exception {
+    static Exchange initiate(StrongSwanPeer peer, UdpEndpoint socket, IkeInitConfig config) throws Exception {
         IkeInitInitiator initiator = new IkeInitInitiator(config, new Endpoints(socket.local(), peer.address()),
                 RANDOM.nextLong() | 1, RANDOM);
         byte[] request = initiator.request();

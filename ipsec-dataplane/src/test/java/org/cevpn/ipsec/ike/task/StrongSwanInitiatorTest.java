@@ -37,8 +37,8 @@ class StrongSwanInitiatorTest {
     @Test
     void strongSwanCompletesIkeSaInitWithOurResponderAndAuthenticates() throws Exception {
         int port = 45_000 + RANDOM.nextInt(10_000);
-        try (StrongSwanPeer peer = StrongSwanPeer.start(4, "", "aes256-sha384-ecp256,aes128gcm16-prfsha384-x25519",
-                "remote_port = " + port);
+        try (StrongSwanPeer peer = StrongSwanPeer.start(4, StrongSwanPeer.Config.psk("",
+                "aes256-sha384-ecp256,aes128gcm16-prfsha384-x25519", "remote_port = " + port));
              UdpEndpoint socket = new UdpEndpoint(new InetSocketAddress(peer.localAddress(), port));
              // charon sees a NAT (its kernel-libipsec fakes one) and floats to port 4500 for IKE_AUTH.
              UdpEndpoint natT = new UdpEndpoint(new InetSocketAddress(peer.localAddress(), 4500))) {

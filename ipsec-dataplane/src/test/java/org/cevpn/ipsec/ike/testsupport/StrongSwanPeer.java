@@ -42,24 +42,41 @@ public final class StrongSwanPeer implements AutoCloseable {
     }
 
     /**
+     * What charon is given.
+     *
+     * @param charonOptions     extra lines inside {@code charon { }} of strongswan.conf
+     * @param proposals         the connection's IKE proposals, swanctl syntax
+     * @param connectionOptions extra lines in the swanctl connection (e.g. {@code remote_port = 41000})
+     * @param local             the {@code local { }} block's body
+     * @param remote            the {@code remote { }} block's body
+     * @param files             credentials next to swanctl.conf, by relative path (x509ca/ca.pem, ...)
+     */
+    public record Config(String charonOptions, String proposals, String connectionOptions, String local, String remote,
+                         Map<String, String> files) {
+        /** PSK authentication both ways; charon is ce2.example.net. */
+        public static Config psk(String charonOptions, String proposals, String connectionOptions) {
+            return new Config(charonOptions, proposals, connectionOptions,
+                    "auth = psk\n id = ce2.example.net", "auth = psk", Map.of());
+        }
+    }
+
+    /**
      * @param n             a small number unique among concurrently running peers (subnet, names)
      * @param charonOptions extra lines inside {@code charon { }} of strongswan.conf
      * @param proposals     the connection's IKE proposals, swanctl syntax
      */
     public static StrongSwanPeer start(int n, String charonOptions, String proposals) throws Exception {
-        return start(n, charonOptions, proposals, "");
+        return start(n, Config.psk(charonOptions, proposals, ""));
     }
 
-    /** @param connectionOptions extra lines in the swanctl connection (e.g. {@code remote_port = 41000}) */
-    public static StrongSwanPeer start(int n, String charonOptions, String proposals, String connectionOptions)
-            throws Exception {
+    public static StrongSwanPeer start(int n, Config config) throws Exception {
         ExternalTool.requireRoot();
         ExternalTool.requireExecutable(IP);
         ExternalTool.requireExecutable(CHARON);
         ExternalTool.requireExecutable(SWANCTL);
         StrongSwanPeer p = new StrongSwanPeer(n);
         try {
-            p.setUp(charonOptions, proposals, connectionOptions);
+            p.setUp(config);
         } catch (Exception | Error e) {
             p.close();
             throw e;
@@ -67,7 +84,7 @@ public final class StrongSwanPeer implements AutoCloseable {
         return p;
     }
 
-    private void setUp(String charonOptions, String proposals, String connectionOptions) throws Exception {
+    private void setUp(Config config) throws Exception {
         run(IP, "netns", "del", ns); // left over from an aborted run; failure is fine
         run(IP, "link", "del", veth + "a");
         must(IP, "netns", "add", ns);
@@ -82,7 +99,7 @@ public final class StrongSwanPeer implements AutoCloseable {
         must(IP, "-n", ns, "addr", "add", "10.10.2.1/24", "dev", "lo");
         Files.writeString(dir.resolve("strongswan.conf"), """
                 charon {
-                  load = random nonce openssl aes sha1 sha2 hmac gcm pem pkcs1 x509 pubkey kdf kernel-libipsec kernel-netlink socket-default vici
+                  load = random nonce openssl aes sha1 sha2 hmac gcm pem pkcs1 x509 pubkey kdf pkcs8 kernel-libipsec kernel-netlink socket-default vici
                   filelog { f { path = %s
                                 flush_line = yes
                                 default = 1
@@ -92,7 +109,7 @@ public final class StrongSwanPeer implements AutoCloseable {
                   plugins { vici { socket = unix://%s } }
                   %s
                 }
-                """.formatted(dir.resolve("charon.log"), dir.resolve("charon.vici"), charonOptions));
+                """.formatted(dir.resolve("charon.log"), dir.resolve("charon.vici"), config.charonOptions()));
         Files.writeString(dir.resolve("swanctl.conf"), """
                 connections { peer {
                   version = 2
@@ -100,15 +117,20 @@ public final class StrongSwanPeer implements AutoCloseable {
                   remote_addrs = %s
                   proposals = %s
                   %s
-                  local { auth = psk
-                          id = ce2.example.net }
-                  remote { auth = psk }
+                  local { %s }
+                  remote { %s }
                   children { net { local_ts = 10.10.2.0/24
                                    remote_ts = 10.10.1.0/24
                                    esp_proposals = aes128gcm16 } }
                 } }
                 secrets { ike-1 { secret = "throwaway-test-psk-0123456789" } }
-                """.formatted(theirs.getHostAddress(), ours.getHostAddress(), proposals, connectionOptions));
+                """.formatted(theirs.getHostAddress(), ours.getHostAddress(), config.proposals(), config.connectionOptions(),
+                        config.local(), config.remote()));
+        for (Map.Entry<String, String> f : config.files().entrySet()) {
+            Path target = dir.resolve(f.getKey());
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, f.getValue());
+        }
         charon = new ProcessBuilder(IP, "netns", "exec", ns, "env", "STRONGSWAN_CONF=" + dir.resolve("strongswan.conf"),
                 "sh", "-c", "mount -t tmpfs tmpfs /run && exec " + CHARON)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("charon.out").toFile()).start();

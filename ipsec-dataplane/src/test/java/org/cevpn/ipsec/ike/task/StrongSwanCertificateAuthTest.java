@@ -1,0 +1,177 @@
+package org.cevpn.ipsec.ike.task;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.cevpn.ipsec.ike.crypto.CertificateChainValidator;
+import org.cevpn.ipsec.ike.crypto.CertificateChainValidatorTest;
+import org.cevpn.ipsec.ike.crypto.DigitalSignatureAuth;
+import org.cevpn.ipsec.ike.crypto.SignatureScheme;
+import org.cevpn.ipsec.ike.crypto.SignedOctets;
+import org.cevpn.ipsec.ike.message.AuthMethod;
+import org.cevpn.ipsec.ike.message.CertEncoding;
+import org.cevpn.ipsec.ike.message.DecodedMessage;
+import org.cevpn.ipsec.ike.message.DhGroup;
+import org.cevpn.ipsec.ike.message.EncryptionAlgorithm;
+import org.cevpn.ipsec.ike.message.ExchangeType;
+import org.cevpn.ipsec.ike.message.HashAlgorithm;
+import org.cevpn.ipsec.ike.message.IdType;
+import org.cevpn.ipsec.ike.message.IkeDecoder;
+import org.cevpn.ipsec.ike.message.IkeHeader;
+import org.cevpn.ipsec.ike.message.Octets;
+import org.cevpn.ipsec.ike.message.Payload;
+import org.cevpn.ipsec.ike.message.Proposal;
+import org.cevpn.ipsec.ike.message.ProtocolId;
+import org.cevpn.ipsec.ike.message.SequenceNumbers;
+import org.cevpn.ipsec.ike.message.TrafficSelector;
+import org.cevpn.ipsec.ike.message.Transform;
+import org.cevpn.ipsec.ike.testsupport.SkScaffold;
+import org.cevpn.ipsec.ike.testsupport.StrongSwanPeer;
+import org.cevpn.ipsec.ike.testsupport.UdpEndpoint;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Certificate authentication with RFC 7427 Digital Signatures against strongSwan 5.9 (netns;
+ * root, ip, charon, swanctl). A test CA issues certificates to us (ECDSA P-256 or RSA) and to
+ * charon (ECDSA P-256); charon must verify our AUTH (method 14, our AlgorithmIdentifier and
+ * signature) against our CERT and its CA, and we must validate charon's chain with our
+ * CertificateChainValidator and verify its AUTH.
+ */
+class StrongSwanCertificateAuthTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final long DAY = 86_400_000L;
+
+    enum OurKey { ECDSA_P256, RSA_PSS }
+
+    private static KeyPair ec() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+        return g.generateKeyPair();
+    }
+
+    private static String pem(Object o) throws Exception {
+        StringWriter w = new StringWriter();
+        try (JcaPEMWriter p = new JcaPEMWriter(w)) {
+            p.writeObject(o);
+        }
+        return w.toString();
+    }
+
+    @ParameterizedTest
+    @EnumSource(OurKey.class)
+    void strongSwanAndWeVerifyEachOthersCertificatesAndSignatures(OurKey kind) throws Exception {
+        Date from = new Date(System.currentTimeMillis() - DAY);
+        Date to = new Date(System.currentTimeMillis() + DAY);
+        KeyPair caKeys = ec();
+        X509Certificate ca = CertificateChainValidatorTest.issue("CN=cevpn test CA", caKeys, "CN=cevpn test CA",
+                caKeys.getPrivate(), true, from, to);
+        KeyPair ourKeys;
+        SignatureScheme scheme;
+        if (kind == OurKey.RSA_PSS) {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048, RANDOM);
+            ourKeys = g.generateKeyPair();
+            scheme = SignatureScheme.RSA_PSS_SHA256;
+        } else {
+            ourKeys = ec();
+            scheme = SignatureScheme.ECDSA_SHA256;
+        }
+        X509Certificate ours = CertificateChainValidatorTest.issue("CN=ce1", ourKeys, "CN=cevpn test CA",
+                caKeys.getPrivate(), false, from, to, new GeneralName(GeneralName.dNSName, "ce1.example.net"));
+        KeyPair theirKeys = ec();
+        X509Certificate theirs = CertificateChainValidatorTest.issue("CN=ce2", theirKeys, "CN=cevpn test CA",
+                caKeys.getPrivate(), false, from, to, new GeneralName(GeneralName.dNSName, "ce2.example.net"));
+
+        StrongSwanPeer.Config config = new StrongSwanPeer.Config("", "aes128gcm16-prfsha256-ecp256", "send_cert = always",
+                "auth = pubkey\n certs = ce2.pem\n id = ce2.example.net", "auth = pubkey\n id = ce1.example.net",
+                Map.of("x509ca/ca.pem", pem(ca), "x509/ce2.pem", pem(theirs),
+                        "private/ce2.pem", pem(new JcaPKCS8Generator(theirKeys.getPrivate(), null))));
+        try (StrongSwanPeer peer = StrongSwanPeer.start(5 + kind.ordinal(), config);
+             UdpEndpoint socket = new UdpEndpoint(new InetSocketAddress(peer.localAddress(), 0))) {
+            IkeInitConfig init = new IkeInitConfig(List.of(new Proposal(1, ProtocolId.IKE.value(), Octets.EMPTY, List.of(
+                    Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 128),
+                    Transform.prf(org.cevpn.ipsec.ike.message.PseudorandomFunction.HMAC_SHA2_256),
+                    Transform.dhGroup(DhGroup.ECP_256)))),
+                    true, List.of(HashAlgorithm.SHA2_256, HashAlgorithm.SHA2_384, HashAlgorithm.SHA2_512));
+            IkeInitResult r = StrongSwanIkeInitTest.initiate(peer, socket, init).result();
+            assertTrue(r.peerSignatureHashes().contains(HashAlgorithm.SHA2_256));
+
+            Payload.Identification idi = new Payload.Identification(true, IdType.FQDN.value(),
+                    Octets.copyOf("ce1.example.net".getBytes(StandardCharsets.US_ASCII)));
+            byte[] signed = SignedOctets.of(r.prf(), r.initiatorMessage().toByteArray(), r.responderNonce().toByteArray(),
+                    r.keys().skPi(), idi);
+            byte[] espSpi = new byte[4];
+            RANDOM.nextBytes(espSpi);
+            espSpi[0] |= 0x10;
+            List<Payload> inner = List.of(idi,
+                    new Payload.Certificate(CertEncoding.X509_SIGNATURE.value(), Octets.copyOf(ours.getEncoded())),
+                    new Payload.Authentication(AuthMethod.DIGITAL_SIGNATURE.value(),
+                            Octets.copyOf(DigitalSignatureAuth.sign(scheme, ourKeys.getPrivate(), signed, RANDOM))),
+                    new Payload.SecurityAssociation(List.of(new Proposal(1, ProtocolId.ESP.value(), Octets.copyOf(espSpi), List.of(
+                            Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 128),
+                            Transform.sequenceNumbers(SequenceNumbers.NO_ESN))))),
+                    new Payload.TrafficSelectors(true, List.of(TrafficSelector.range(
+                            InetAddress.getByName("10.10.1.0"), InetAddress.getByName("10.10.1.255")))),
+                    new Payload.TrafficSelectors(false, List.of(TrafficSelector.range(
+                            InetAddress.getByName("10.10.2.0"), InetAddress.getByName("10.10.2.255")))));
+            SkScaffold sk = new SkScaffold(r.chosen(), RANDOM);
+            byte[] message = sk.seal(new IkeHeader(r.initiatorSpi(), r.responderSpi(), ExchangeType.IKE_AUTH, true, false, 1),
+                    inner, r.keys().skEi(), r.keys().skAi());
+            byte[] datagram = new byte[4 + message.length];
+            System.arraycopy(message, 0, datagram, 4, message.length);
+            InetSocketAddress natT = new InetSocketAddress(peer.address().getAddress(), 4500);
+            List<Payload> answer = null;
+            for (int attempt = 0; attempt < 5 && answer == null; attempt++) {
+                socket.send(datagram, natT);
+                var got = socket.receive(1500);
+                if (got.isPresent()) {
+                    byte[] raw = Arrays.copyOfRange(got.get().data(), 4, got.get().data().length);
+                    DecodedMessage m = IkeDecoder.decode(raw);
+                    answer = sk.open(m, raw, r.keys().skEr(), r.keys().skAr());
+                }
+            }
+            String log = peer.log();
+            assertTrue(answer != null, () -> "no IKE_AUTH response\n" + log);
+            String verdict = "authentication of 'ce1.example.net' with "
+                    + (kind == OurKey.RSA_PSS ? "RSA_EMSA_PSS_SHA2_256_SALT_32" : "ECDSA_WITH_SHA256_DER") + " successful";
+            assertTrue(log.contains(verdict), log);
+            assertTrue(log.contains("IKE_SA peer[1] established"), log);
+
+            Payload.Identification idr = first(answer, Payload.Identification.class, log);
+            Payload.Authentication auth = first(answer, Payload.Authentication.class, log);
+            List<Payload.Certificate> certs = answer.stream().filter(p -> p instanceof Payload.Certificate)
+                    .map(Payload.Certificate.class::cast).toList();
+            assertEquals(AuthMethod.DIGITAL_SIGNATURE.value(), auth.method(), "charon uses RFC 7427 when both announce it");
+            var key = new CertificateChainValidator(List.of(ca)).validate(certs, idr, new Date());
+            assertArrayEquals(theirs.getPublicKey().getEncoded(), key.getEncoded());
+            byte[] signedR = SignedOctets.of(r.prf(), r.responderMessage().toByteArray(), r.initiatorNonce().toByteArray(),
+                    r.keys().skPr(), idr);
+            assertEquals(SignatureScheme.ECDSA_SHA256, DigitalSignatureAuth.verify(auth.data().toByteArray(), key, signedR,
+                    EnumSet.allOf(SignatureScheme.class)));
+        }
+    }
+
+    private static <P extends Payload> P first(List<Payload> payloads, Class<P> type, String log) {
+        return payloads.stream().filter(type::isInstance).map(type::cast).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " in " + payloads + "\n" + log));
+    }
+}
