@@ -1,0 +1,98 @@
+package org.cevpn.ipsec.io;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A VPN-side port without a kernel: the test side {@link #inject}s packets the data plane will
+ * receive and {@link #poll}s the packets the data plane sent. Copies each packet (it is a test
+ * device, not a fast path). Packets beyond the queue's capacity are refused and counted.
+ */
+public final class MemoryPacketPort implements PacketPort {
+    private static final byte[] CLOSED = new byte[0];
+
+    private final String name;
+    private final BlockingQueue<byte[]> toDataPlane;
+    private final BlockingQueue<byte[]> fromDataPlane;
+    private volatile boolean closed;
+    private long refused;
+
+    public MemoryPacketPort(String name, int capacity) {
+        this.name = name;
+        this.toDataPlane = new ArrayBlockingQueue<>(capacity);
+        this.fromDataPlane = new ArrayBlockingQueue<>(capacity);
+    }
+
+    /** Offers a packet to the data plane; false (and counted) when the queue is full or the port closed. */
+    public boolean inject(byte[] packet) {
+        if (closed || !toDataPlane.offer(packet.clone())) {
+            synchronized (this) {
+                refused++;
+            }
+            return false;
+        }
+        return true;
+    }
+
+    /** The next packet the data plane sent, or null after {@code timeoutMillis}. */
+    public byte[] poll(long timeoutMillis) throws InterruptedException {
+        return fromDataPlane.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    public synchronized long refused() {
+        return refused;
+    }
+
+    @Override
+    public int receive(PacketBatch batch) throws IOException {
+        byte[] first;
+        try {
+            do {
+                if (closed) {
+                    return -1;
+                }
+                first = toDataPlane.poll(100, TimeUnit.MILLISECONDS);
+            } while (first == null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        if (first == CLOSED) {
+            return -1;
+        }
+        int n = 0;
+        for (byte[] p = first; p != null && p != CLOSED; p = n < batch.capacity() ? toDataPlane.poll() : null) {
+            int len = Math.min(p.length, batch.maxPacket());
+            System.arraycopy(p, 0, batch.buffer(n), HEADROOM, len);
+            batch.setOffset(n, HEADROOM);
+            batch.setLength(n, p.length > batch.maxPacket() ? -1 : len); // -1: oversize, the reader counts it
+            n++;
+        }
+        batch.setCount(n);
+        return n;
+    }
+
+    @Override
+    public void send(byte[] buf, int off, int len) throws IOException {
+        if (closed) {
+            throw new IOException(name + " is closed");
+        }
+        if (!fromDataPlane.offer(Arrays.copyOfRange(buf, off, off + len))) {
+            throw new IOException(name + ": receiver queue full");
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        toDataPlane.offer(CLOSED);
+    }
+}
