@@ -43,7 +43,7 @@ import org.cevpn.ipsec.ike.message.ProtocolId;
 import org.cevpn.ipsec.ike.message.SequenceNumbers;
 import org.cevpn.ipsec.ike.message.TrafficSelector;
 import org.cevpn.ipsec.ike.message.Transform;
-import org.cevpn.ipsec.ike.testsupport.SkScaffold;
+import org.cevpn.ipsec.ike.sk.SkProtection;
 import org.cevpn.ipsec.ike.testsupport.StrongSwanPeer;
 import org.cevpn.ipsec.ike.testsupport.UdpEndpoint;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -133,9 +133,9 @@ class StrongSwanCertificateAuthTest {
                             InetAddress.getByName("10.10.1.0"), InetAddress.getByName("10.10.1.255")))),
                     new Payload.TrafficSelectors(false, List.of(TrafficSelector.range(
                             InetAddress.getByName("10.10.2.0"), InetAddress.getByName("10.10.2.255")))));
-            SkScaffold sk = new SkScaffold(r.chosen(), RANDOM);
+            SkProtection sk = SkProtection.of(r.chosen(), r.keys(), true, RANDOM);
             byte[] message = sk.seal(new IkeHeader(r.initiatorSpi(), r.responderSpi(), ExchangeType.IKE_AUTH, true, false, 1),
-                    inner, r.keys().skEi(), r.keys().skAi());
+                    inner);
             byte[] datagram = new byte[4 + message.length];
             System.arraycopy(message, 0, datagram, 4, message.length);
             InetSocketAddress natT = new InetSocketAddress(peer.address().getAddress(), 4500);
@@ -146,7 +146,7 @@ class StrongSwanCertificateAuthTest {
                 if (got.isPresent()) {
                     byte[] raw = Arrays.copyOfRange(got.get().data(), 4, got.get().data().length);
                     DecodedMessage m = IkeDecoder.decode(raw);
-                    answer = sk.open(m, raw, r.keys().skEr(), r.keys().skAr());
+                    answer = sk.open(m, raw);
                 }
             }
             String log = peer.log();

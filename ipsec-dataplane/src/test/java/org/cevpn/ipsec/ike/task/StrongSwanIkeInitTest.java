@@ -36,7 +36,7 @@ import org.cevpn.ipsec.ike.message.SequenceNumbers;
 import org.cevpn.ipsec.ike.message.TrafficSelector;
 import org.cevpn.ipsec.ike.message.Transform;
 import org.cevpn.ipsec.ike.message.TransformType;
-import org.cevpn.ipsec.ike.testsupport.SkScaffold;
+import org.cevpn.ipsec.ike.sk.SkProtection;
 import org.cevpn.ipsec.ike.testsupport.StrongSwanPeer;
 import org.cevpn.ipsec.ike.testsupport.UdpEndpoint;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * Our IKE_SA_INIT initiator against a real strongSwan 5.9 responder in a network namespace
  * (root, ip, charon and swanctl needed; skipped without them unless CI=true). strongSwan must
  * answer with its SA, KE and Nr. strongSwan derives its keys only when IKE_AUTH arrives, so each
- * test follows with a PSK IKE_AUTH (SK sealed by test scaffolding, AUTH by our SharedKeyAuth):
+ * test follows with a PSK IKE_AUTH (SK by our SkProtection, AUTH by our SharedKeyAuth):
  * charon must accept our AUTH and establish the IKE SA and child SA, its AUTH must verify with
  * ours, and the IKE and child SA keys it logs must equal the ones we derive.
  */
@@ -92,7 +92,7 @@ class StrongSwanIkeInitTest {
 
     /** IKE_AUTH with PSK and a first child SA; returns strongSwan's decrypted answer. */
     private static List<Payload> authenticate(StrongSwanPeer peer, UdpEndpoint socket, IkeInitResult r) throws Exception {
-        SkScaffold sk = new SkScaffold(r.chosen(), RANDOM);
+        SkProtection sk = SkProtection.of(r.chosen(), r.keys(), true, RANDOM);
         Payload.Identification idi = new Payload.Identification(true, IdType.FQDN.value(),
                 Octets.copyOf("ce1.example.net".getBytes(StandardCharsets.US_ASCII)));
         byte[] signed = SignedOctets.of(r.prf(), r.initiatorMessage().toByteArray(), r.responderNonce().toByteArray(),
@@ -110,7 +110,7 @@ class StrongSwanIkeInitTest {
                 new Payload.TrafficSelectors(false, List.of(TrafficSelector.range(
                         InetAddress.getByName("10.10.2.0"), InetAddress.getByName("10.10.2.255")))));
         IkeHeader h = new IkeHeader(r.initiatorSpi(), r.responderSpi(), ExchangeType.IKE_AUTH, true, false, 1);
-        byte[] message = sk.seal(h, inner, r.keys().skEi(), r.keys().skAi());
+        byte[] message = sk.seal(h, inner);
         // NAT detected (strongSwan with kernel-libipsec fakes one to force encapsulation): port 4500.
         assertTrue(r.natDetected());
         InetSocketAddress natT = new InetSocketAddress(peer.address().getAddress(), 4500);
@@ -125,7 +125,7 @@ class StrongSwanIkeInitTest {
                 DecodedMessage m = IkeDecoder.decode(raw);
                 assertEquals(ExchangeType.IKE_AUTH.value(), m.header().exchangeType());
                 assertTrue(m.header().response());
-                return sk.open(m, raw, r.keys().skEr(), r.keys().skAr());
+                return sk.open(m, raw);
             }
         }
         throw new AssertionError("no IKE_AUTH response\n" + peer.log());

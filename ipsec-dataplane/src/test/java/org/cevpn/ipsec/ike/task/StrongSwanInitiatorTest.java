@@ -20,7 +20,7 @@ import org.cevpn.ipsec.ike.message.ExchangeType;
 import org.cevpn.ipsec.ike.message.HashAlgorithm;
 import org.cevpn.ipsec.ike.message.IkeDecoder;
 import org.cevpn.ipsec.ike.message.Payload;
-import org.cevpn.ipsec.ike.testsupport.SkScaffold;
+import org.cevpn.ipsec.ike.sk.SkProtection;
 import org.cevpn.ipsec.ike.testsupport.StrongSwanPeer;
 import org.cevpn.ipsec.ike.testsupport.UdpEndpoint;
 import org.junit.jupiter.api.Test;
@@ -80,7 +80,7 @@ class StrongSwanInitiatorTest {
                 raw = Arrays.copyOfRange(raw, 4, raw.length);
                 DecodedMessage m = IkeDecoder.decode(raw);
                 assertEquals(ExchangeType.IKE_AUTH.value(), m.header().exchangeType());
-                List<Payload> inner = new SkScaffold(result.chosen(), RANDOM).open(m, raw, result.keys().skEi(), result.keys().skAi());
+                List<Payload> inner = SkProtection.of(result.chosen(), result.keys(), false, RANDOM).open(m, raw);
                 Payload.Identification idi = inner.stream().filter(p -> p instanceof Payload.Identification)
                         .map(Payload.Identification.class::cast).findFirst().orElseThrow();
                 Payload.Authentication a = inner.stream().filter(p -> p instanceof Payload.Authentication)

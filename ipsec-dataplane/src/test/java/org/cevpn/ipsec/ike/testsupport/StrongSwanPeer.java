@@ -14,11 +14,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.cevpn.ipsec.testing.ExternalTools;
 
 /**
  * A strongSwan charon in its own network namespace, joined to ours by a veth pair
  * (ours: 10.231.N.1/24, charon's: 10.231.N.2/24), as DESIGN.md describes. Needs root, ip, charon
- * and swanctl: {@link #start} applies the {@link ExternalTool} rule. charon logs IKE at level 4
+ * and swanctl: {@link #start} applies the house rule of {@link ExternalTools}. charon logs IKE at level 4
  * so that tests can compare its derived keys with ours.
  */
 public final class StrongSwanPeer implements AutoCloseable {
@@ -70,10 +71,11 @@ public final class StrongSwanPeer implements AutoCloseable {
     }
 
     public static StrongSwanPeer start(int n, Config config) throws Exception {
-        ExternalTool.requireRoot();
-        ExternalTool.requireExecutable(IP);
-        ExternalTool.requireExecutable(CHARON);
-        ExternalTool.requireExecutable(SWANCTL);
+        ExternalTools.requireRoot("strongSwan in a network namespace");
+        for (String tool : List.of(IP, CHARON, SWANCTL)) {
+            ExternalTools.require(Files.isExecutable(Path.of(tool)), tool + " not found (Debian packages iproute2, "
+                    + "strongswan-charon, strongswan-swanctl, libstrongswan-standard-plugins, libcharon-extra-plugins)");
+        }
         StrongSwanPeer p = new StrongSwanPeer(n);
         try {
             p.setUp(config);
