@@ -34,6 +34,10 @@ import org.cevpn.ipsec.ike.message.TransformType;
  */
 public final class SkProtection {
     private static final int SK_HEADER = 4;
+    /** SKF: generic header, Fragment Number, Total Fragments. */
+    private static final int SKF_HEADER = 8;
+    /** More fragments than this is a misconfiguration or an attack (RFC 7383 §2.6 leaves the limit to us). */
+    public static final int MAX_FRAGMENTS = 64;
 
     private final Direction out;
     private final Direction in;
@@ -84,17 +88,87 @@ public final class SkProtection {
     /** The whole message: {@code header}, then an SK payload protecting {@code inner}. */
     public byte[] seal(IkeHeader header, List<Payload> inner) {
         byte[] chain = IkeEncoder.encodeChain(inner);
+        try {
+            return sealOne(header, chain, 0, chain.length,
+                    content -> new Payload.Encrypted(IkeEncoder.firstPayloadType(inner), content));
+        } finally {
+            Arrays.fill(chain, (byte) 0);
+        }
+    }
+
+    /**
+     * The message as RFC 7383 fragments, each datagram at most {@code maxDatagram} octets (IKE
+     * message, without UDP or a non-ESP marker): the inner chain is cut into pieces and each piece
+     * is padded and protected on its own in an SKF payload; only fragment 1 names the first inner
+     * payload. A message that fits is still sent as one SKF fragment of 1, which RFC 7383 allows;
+     * callers that prefer a plain SK payload then use {@link #seal}.
+     */
+    public List<byte[]> sealFragments(IkeHeader header, List<Payload> inner, int maxDatagram) {
+        byte[] chain = IkeEncoder.encodeChain(inner);
+        int overhead = IkeHeader.LENGTH + SKF_HEADER + out.ivLength() + out.icvLength();
         int block = out.blockSize();
-        int pad = (block - (chain.length + 1) % block) % block;
-        byte[] plaintext = Arrays.copyOf(chain, chain.length + pad + 1);
+        // Each piece plus its pad-length octet fills whole blocks, with no padding to spare.
+        int piece = (maxDatagram - overhead) / block * block - 1;
+        if (piece < 1) {
+            throw new IllegalArgumentException("a fragment of " + maxDatagram + " octets leaves no room for data");
+        }
+        int total = Math.max(1, (chain.length + piece - 1) / piece);
+        if (total > MAX_FRAGMENTS) {
+            throw new IllegalArgumentException(total + " fragments exceed our limit of " + MAX_FRAGMENTS);
+        }
+        int first = IkeEncoder.firstPayloadType(inner);
+        List<byte[]> out = new ArrayList<>(total);
+        try {
+            for (int n = 1; n <= total; n++) {
+                int from = (n - 1) * piece;
+                int number = n;
+                out.add(sealOne(header, chain, from, Math.min(piece, chain.length - from),
+                        content -> new Payload.EncryptedFragment(number == 1 ? first : 0, number, total, content)));
+            }
+        } finally {
+            Arrays.fill(chain, (byte) 0);
+        }
+        return out;
+    }
+
+    private byte[] sealOne(IkeHeader header, byte[] chain, int from, int length,
+                           java.util.function.Function<Octets, Payload> wrap) {
+        int block = out.blockSize();
+        int pad = (block - (length + 1) % block) % block;
+        byte[] plaintext = new byte[length + pad + 1];
+        System.arraycopy(chain, from, plaintext, 0, length);
         plaintext[plaintext.length - 1] = (byte) pad;
         int contentLength = out.ivLength() + plaintext.length + out.icvLength();
         // Encode with a placeholder of the final size, so that every length field (the AAD) is final.
-        byte[] message = IkeEncoder.encode(new IkeMessage(header, List.of(
-                new Payload.Encrypted(IkeEncoder.firstPayloadType(inner), Octets.copyOf(new byte[contentLength])))));
+        byte[] message = IkeEncoder.encode(new IkeMessage(header, List.of(wrap.apply(Octets.copyOf(new byte[contentLength])))));
         out.seal(message, message.length - contentLength, plaintext);
         Arrays.fill(plaintext, (byte) 0);
         return message;
+    }
+
+    /** One opened fragment: its place and its decrypted piece of the inner chain. */
+    public record OpenedFragment(long messageId, int number, int total, int firstInnerPayload, byte[] piece) {
+        @Override
+        public String toString() {
+            return "OpenedFragment[#" + messageId + " " + number + "/" + total + ", " + piece.length + " octets]";
+        }
+    }
+
+    /** Checks and decrypts one SKF fragment (RFC 7383 §2.6): every fragment is authenticated alone. */
+    public OpenedFragment openFragment(DecodedMessage message, byte[] raw) throws SkException {
+        if (message.encryptedOffset() < 0 || !(message.payloads().getLast() instanceof Payload.EncryptedFragment skf)) {
+            throw new SkException(SkException.Reason.MALFORMED, "no SKF payload");
+        }
+        int contentAt = message.encryptedOffset() + SKF_HEADER;
+        byte[] plaintext = in.open(raw, contentAt, raw.length - contentAt);
+        int padLength = plaintext[plaintext.length - 1] & 0xff;
+        if (padLength + 1 > plaintext.length) {
+            throw new SkException(SkException.Reason.MALFORMED, "pad length " + padLength + " beyond the plaintext");
+        }
+        byte[] piece = Arrays.copyOf(plaintext, plaintext.length - padLength - 1);
+        Arrays.fill(plaintext, (byte) 0);
+        return new OpenedFragment(message.header().messageId(), skf.fragmentNumber(), skf.totalFragments(),
+                skf.firstInnerPayload(), piece);
     }
 
     /**

@@ -54,13 +54,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * root, ip, charon, swanctl). A test CA issues certificates to us (ECDSA P-256 or RSA) and to
  * charon (ECDSA P-256); charon must verify our AUTH (method 14, our AlgorithmIdentifier and
  * signature) against our CERT and its CA, and we must validate charon's chain with our
- * CertificateChainValidator and verify its AUTH.
+ * CertificateChainValidator and verify its AUTH. In the fragmented variant charon sends at most
+ * 400-octet datagrams and we at most 300: both sides must reassemble the other's RFC 7383 fragments.
  */
 class StrongSwanCertificateAuthTest {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final long DAY = 86_400_000L;
 
-    enum OurKey { ECDSA_P256, RSA_PSS }
+    /** Our key type; FRAGMENTED: ECDSA, and IKE_AUTH both ways in RFC 7383 fragments. */
+    enum OurKey { ECDSA_P256, RSA_PSS, ECDSA_P256_FRAGMENTED }
 
     private static KeyPair ec() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
@@ -101,7 +103,9 @@ class StrongSwanCertificateAuthTest {
         X509Certificate theirs = CertificateChainValidatorTest.issue("CN=ce2", theirKeys, "CN=cevpn test CA",
                 caKeys.getPrivate(), false, from, to, new GeneralName(GeneralName.dNSName, "ce2.example.net"));
 
-        StrongSwanPeer.Config config = new StrongSwanPeer.Config("", "aes128gcm16-prfsha256-ecp256", "send_cert = always",
+        boolean fragmented = kind == OurKey.ECDSA_P256_FRAGMENTED;
+        StrongSwanPeer.Config config = new StrongSwanPeer.Config(fragmented ? "fragment_size = 400" : "",
+                "aes128gcm16-prfsha256-ecp256", "send_cert = always",
                 "auth = pubkey\n certs = ce2.pem\n id = ce2.example.net", "auth = pubkey\n id = ce1.example.net",
                 Map.of("x509ca/ca.pem", pem(ca), "x509/ce2.pem", pem(theirs),
                         "private/ce2.pem", pem(new JcaPKCS8Generator(theirKeys.getPrivate(), null))));
@@ -134,19 +138,35 @@ class StrongSwanCertificateAuthTest {
                     new Payload.TrafficSelectors(false, List.of(TrafficSelector.range(
                             InetAddress.getByName("10.10.2.0"), InetAddress.getByName("10.10.2.255")))));
             SkProtection sk = SkProtection.of(r.chosen(), r.keys(), true, RANDOM);
-            byte[] message = sk.seal(new IkeHeader(r.initiatorSpi(), r.responderSpi(), ExchangeType.IKE_AUTH, true, false, 1),
-                    inner);
-            byte[] datagram = new byte[4 + message.length];
-            System.arraycopy(message, 0, datagram, 4, message.length);
+            IkeHeader header = new IkeHeader(r.initiatorSpi(), r.responderSpi(), ExchangeType.IKE_AUTH, true, false, 1);
+            List<byte[]> datagrams = new java.util.ArrayList<>();
+            for (byte[] message : fragmented ? sk.sealFragments(header, inner, 300) : List.of(sk.seal(header, inner))) {
+                byte[] datagram = new byte[4 + message.length]; // non-ESP marker, then the message
+                System.arraycopy(message, 0, datagram, 4, message.length);
+                datagrams.add(datagram);
+            }
+            if (fragmented) {
+                assertTrue(datagrams.size() > 2, "our IKE_AUTH travels in fragments");
+            }
             InetSocketAddress natT = new InetSocketAddress(peer.address().getAddress(), 4500);
             List<Payload> answer = null;
+            int fragmentsReceived = 0;
+            org.cevpn.ipsec.ike.sk.FragmentReassembly reassembly = new org.cevpn.ipsec.ike.sk.FragmentReassembly(1);
             for (int attempt = 0; attempt < 5 && answer == null; attempt++) {
-                socket.send(datagram, natT);
+                for (byte[] d : datagrams) {
+                    socket.send(d, natT);
+                }
                 var got = socket.receive(1500);
-                if (got.isPresent()) {
+                while (got.isPresent() && answer == null) {
                     byte[] raw = Arrays.copyOfRange(got.get().data(), 4, got.get().data().length);
                     DecodedMessage m = IkeDecoder.decode(raw);
-                    answer = sk.open(m, raw);
+                    if (m.payloads().getLast() instanceof Payload.EncryptedFragment) {
+                        fragmentsReceived++;
+                        answer = reassembly.offer(sk.openFragment(m, raw)).orElse(null);
+                    } else {
+                        answer = sk.open(m, raw);
+                    }
+                    got = answer == null ? socket.receive(1500) : java.util.Optional.empty();
                 }
             }
             String log = peer.log();
@@ -155,6 +175,10 @@ class StrongSwanCertificateAuthTest {
                     + (kind == OurKey.RSA_PSS ? "RSA_EMSA_PSS_SHA2_256_SALT_32" : "ECDSA_WITH_SHA256_DER") + " successful";
             assertTrue(log.contains(verdict), log);
             assertTrue(log.contains("IKE_SA peer[1] established"), log);
+            if (fragmented) {
+                assertTrue(fragmentsReceived > 1, "charon's IKE_AUTH came in fragments");
+                assertTrue(log.contains("received fragment #"), log);
+            }
 
             Payload.Identification idr = first(answer, Payload.Identification.class, log);
             Payload.Authentication auth = first(answer, Payload.Authentication.class, log);
