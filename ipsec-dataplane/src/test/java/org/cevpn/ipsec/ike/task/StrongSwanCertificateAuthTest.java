@@ -1,13 +1,11 @@
 package org.cevpn.ipsec.ike.task;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -23,25 +21,19 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.cevpn.ipsec.ike.crypto.CertificateChainValidator;
 import org.cevpn.ipsec.ike.crypto.CertificateChainValidatorTest;
-import org.cevpn.ipsec.ike.crypto.DigitalSignatureAuth;
 import org.cevpn.ipsec.ike.crypto.SignatureScheme;
-import org.cevpn.ipsec.ike.crypto.SignedOctets;
 import org.cevpn.ipsec.ike.message.AuthMethod;
-import org.cevpn.ipsec.ike.message.CertEncoding;
 import org.cevpn.ipsec.ike.message.DecodedMessage;
 import org.cevpn.ipsec.ike.message.DhGroup;
 import org.cevpn.ipsec.ike.message.EncryptionAlgorithm;
 import org.cevpn.ipsec.ike.message.ExchangeType;
 import org.cevpn.ipsec.ike.message.HashAlgorithm;
-import org.cevpn.ipsec.ike.message.IdType;
 import org.cevpn.ipsec.ike.message.IkeDecoder;
 import org.cevpn.ipsec.ike.message.IkeHeader;
 import org.cevpn.ipsec.ike.message.Octets;
 import org.cevpn.ipsec.ike.message.Payload;
 import org.cevpn.ipsec.ike.message.Proposal;
 import org.cevpn.ipsec.ike.message.ProtocolId;
-import org.cevpn.ipsec.ike.message.SequenceNumbers;
-import org.cevpn.ipsec.ike.message.TrafficSelector;
 import org.cevpn.ipsec.ike.message.Transform;
 import org.cevpn.ipsec.ike.sk.SkProtection;
 import org.cevpn.ipsec.ike.testsupport.StrongSwanPeer;
@@ -119,24 +111,13 @@ class StrongSwanCertificateAuthTest {
             IkeInitResult r = StrongSwanIkeInitTest.initiate(peer, socket, init).result();
             assertTrue(r.peerSignatureHashes().contains(HashAlgorithm.SHA2_256));
 
-            Payload.Identification idi = new Payload.Identification(true, IdType.FQDN.value(),
-                    Octets.copyOf("ce1.example.net".getBytes(StandardCharsets.US_ASCII)));
-            byte[] signed = SignedOctets.of(r.prf(), r.initiatorMessage().toByteArray(), r.responderNonce().toByteArray(),
-                    r.keys().skPi(), idi);
-            byte[] espSpi = new byte[4];
-            RANDOM.nextBytes(espSpi);
-            espSpi[0] |= 0x10;
-            List<Payload> inner = List.of(idi,
-                    new Payload.Certificate(CertEncoding.X509_SIGNATURE.value(), Octets.copyOf(ours.getEncoded())),
-                    new Payload.Authentication(AuthMethod.DIGITAL_SIGNATURE.value(),
-                            Octets.copyOf(DigitalSignatureAuth.sign(scheme, ourKeys.getPrivate(), signed, RANDOM))),
-                    new Payload.SecurityAssociation(List.of(new Proposal(1, ProtocolId.ESP.value(), Octets.copyOf(espSpi), List.of(
-                            Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 128),
-                            Transform.sequenceNumbers(SequenceNumbers.NO_ESN))))),
-                    new Payload.TrafficSelectors(true, List.of(TrafficSelector.range(
-                            InetAddress.getByName("10.10.1.0"), InetAddress.getByName("10.10.1.255")))),
-                    new Payload.TrafficSelectors(false, List.of(TrafficSelector.range(
-                            InetAddress.getByName("10.10.2.0"), InetAddress.getByName("10.10.2.255")))));
+            IkeAuthConfig authConfig = new IkeAuthConfig(Identity.fqdn("ce1.example.net"),
+                    new Credentials.OwnCertificate(List.of(ours), ourKeys.getPrivate(), scheme),
+                    Identity.fqdn("ce2.example.net"),
+                    new Credentials.PeerCertificate(new CertificateChainValidator(List.of(ca)), EnumSet.allOf(SignatureScheme.class)),
+                    false, StrongSwanIkeInitTest.pskAuth().child());
+            IkeAuthInitiator task = new IkeAuthInitiator(r, authConfig, 0x1000_0000 | RANDOM.nextInt(0x0fff_ffff) + 1, RANDOM);
+            List<Payload> inner = task.request();
             SkProtection sk = SkProtection.of(r.chosen(), r.keys(), true, RANDOM);
             IkeHeader header = new IkeHeader(r.initiatorSpi(), r.responderSpi(), ExchangeType.IKE_AUTH, true, false, 1);
             List<byte[]> datagrams = new java.util.ArrayList<>();
@@ -180,17 +161,13 @@ class StrongSwanCertificateAuthTest {
                 assertTrue(log.contains("received fragment #"), log);
             }
 
-            Payload.Identification idr = first(answer, Payload.Identification.class, log);
             Payload.Authentication auth = first(answer, Payload.Authentication.class, log);
-            List<Payload.Certificate> certs = answer.stream().filter(p -> p instanceof Payload.Certificate)
-                    .map(Payload.Certificate.class::cast).toList();
             assertEquals(AuthMethod.DIGITAL_SIGNATURE.value(), auth.method(), "charon uses RFC 7427 when both announce it");
-            var key = new CertificateChainValidator(List.of(ca)).validate(certs, idr, new Date());
-            assertArrayEquals(theirs.getPublicKey().getEncoded(), key.getEncoded());
-            byte[] signedR = SignedOctets.of(r.prf(), r.responderMessage().toByteArray(), r.initiatorNonce().toByteArray(),
-                    r.keys().skPr(), idr);
-            assertEquals(SignatureScheme.ECDSA_SHA256, DigitalSignatureAuth.verify(auth.data().toByteArray(), key, signedR,
-                    EnumSet.allOf(SignatureScheme.class)));
+            // Our task validates charon's chain against the CA and verifies its signature.
+            IkeAuthInitiator.Outcome outcome = task.onResponse(answer);
+            var established = assertInstanceOf(IkeAuthInitiator.Outcome.Established.class, outcome, () -> outcome + "\n" + log);
+            assertEquals(Identity.fqdn("ce2.example.net"), established.peer());
+            assertTrue(log.contains("CHILD_SA net{1} established"), log);
         }
     }
 

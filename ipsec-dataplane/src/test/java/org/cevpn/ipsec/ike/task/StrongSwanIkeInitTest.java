@@ -13,18 +13,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.cevpn.ipsec.ike.crypto.ChildSaKeys;
-import org.cevpn.ipsec.ike.crypto.KeyDerivation;
-import org.cevpn.ipsec.ike.crypto.KeyLengths;
-import org.cevpn.ipsec.ike.crypto.SharedKeyAuth;
-import org.cevpn.ipsec.ike.crypto.SignedOctets;
-import org.cevpn.ipsec.ike.message.AuthMethod;
 import org.cevpn.ipsec.ike.message.DecodedMessage;
 import org.cevpn.ipsec.ike.message.DhGroup;
 import org.cevpn.ipsec.ike.message.EncryptionAlgorithm;
 import org.cevpn.ipsec.ike.message.ExchangeType;
 import org.cevpn.ipsec.ike.message.HashAlgorithm;
-import org.cevpn.ipsec.ike.message.IdType;
 import org.cevpn.ipsec.ike.message.IkeDecoder;
 import org.cevpn.ipsec.ike.message.IkeHeader;
 import org.cevpn.ipsec.ike.message.Octets;
@@ -45,9 +38,9 @@ import org.junit.jupiter.api.Test;
  * Our IKE_SA_INIT initiator against a real strongSwan 5.9 responder in a network namespace
  * (root, ip, charon and swanctl needed; skipped without them unless CI=true). strongSwan must
  * answer with its SA, KE and Nr. strongSwan derives its keys only when IKE_AUTH arrives, so each
- * test follows with a PSK IKE_AUTH (SK by our SkProtection, AUTH by our SharedKeyAuth):
- * charon must accept our AUTH and establish the IKE SA and child SA, its AUTH must verify with
- * ours, and the IKE and child SA keys it logs must equal the ones we derive.
+ * test follows with our IKE_AUTH task (PSK, first child SA; SK by our SkProtection): charon
+ * must accept our AUTH and establish the IKE SA and child SA, our task must accept charon's AUTH
+ * and child SA, and the IKE and child SA keys charon logs must equal the ones we derive.
  */
 class StrongSwanIkeInitTest {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -90,27 +83,24 @@ class StrongSwanIkeInitTest {
         }
     }
 
-    /** IKE_AUTH with PSK and a first child SA; returns strongSwan's decrypted answer. */
-    private static List<Payload> authenticate(StrongSwanPeer peer, UdpEndpoint socket, IkeInitResult r) throws Exception {
+    /** Our PSK IKE_AUTH settings towards the charon of {@link StrongSwanPeer} (ce2.example.net). */
+    static IkeAuthConfig pskAuth() throws Exception {
+        Proposal esp = new Proposal(1, ProtocolId.ESP.value(), Octets.EMPTY, List.of(
+                Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 128), Transform.sequenceNumbers(SequenceNumbers.NO_ESN)));
+        return new IkeAuthConfig(Identity.fqdn("ce1.example.net"), new Credentials.OwnSharedKey(PSK),
+                Identity.fqdn("ce2.example.net"), new Credentials.PeerSharedKey(PSK), true,
+                new ChildSaConfig(List.of(esp),
+                        List.of(TrafficSelector.range(InetAddress.getByName("10.10.1.0"), InetAddress.getByName("10.10.1.255"))),
+                        List.of(TrafficSelector.range(InetAddress.getByName("10.10.2.0"), InetAddress.getByName("10.10.2.255")))));
+    }
+
+    /** Our IKE_AUTH task's request, protected by SkProtection, to charon on port 4500; its answer judged. */
+    private static IkeAuthInitiator.Outcome authenticate(StrongSwanPeer peer, UdpEndpoint socket, IkeInitResult r)
+            throws Exception {
         SkProtection sk = SkProtection.of(r.chosen(), r.keys(), true, RANDOM);
-        Payload.Identification idi = new Payload.Identification(true, IdType.FQDN.value(),
-                Octets.copyOf("ce1.example.net".getBytes(StandardCharsets.US_ASCII)));
-        byte[] signed = SignedOctets.of(r.prf(), r.initiatorMessage().toByteArray(), r.responderNonce().toByteArray(),
-                r.keys().skPi(), idi);
-        byte[] espSpi = new byte[4];
-        RANDOM.nextBytes(espSpi);
-        espSpi[0] |= 0x10;
-        List<Payload> inner = List.of(idi,
-                new Payload.Authentication(AuthMethod.SHARED_KEY_MIC.value(), Octets.copyOf(SharedKeyAuth.compute(r.prf(), PSK, signed))),
-                new Payload.SecurityAssociation(List.of(new Proposal(1, ProtocolId.ESP.value(), Octets.copyOf(espSpi), List.of(
-                        Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 128),
-                        Transform.sequenceNumbers(SequenceNumbers.NO_ESN))))),
-                new Payload.TrafficSelectors(true, List.of(TrafficSelector.range(
-                        InetAddress.getByName("10.10.1.0"), InetAddress.getByName("10.10.1.255")))),
-                new Payload.TrafficSelectors(false, List.of(TrafficSelector.range(
-                        InetAddress.getByName("10.10.2.0"), InetAddress.getByName("10.10.2.255")))));
+        IkeAuthInitiator auth = new IkeAuthInitiator(r, pskAuth(), 0x1000_0000 | RANDOM.nextInt(0x0fff_ffff) + 1, RANDOM);
         IkeHeader h = new IkeHeader(r.initiatorSpi(), r.responderSpi(), ExchangeType.IKE_AUTH, true, false, 1);
-        byte[] message = sk.seal(h, inner);
+        byte[] message = sk.seal(h, auth.request());
         // NAT detected (strongSwan with kernel-libipsec fakes one to force encapsulation): port 4500.
         assertTrue(r.natDetected());
         InetSocketAddress natT = new InetSocketAddress(peer.address().getAddress(), 4500);
@@ -125,33 +115,26 @@ class StrongSwanIkeInitTest {
                 DecodedMessage m = IkeDecoder.decode(raw);
                 assertEquals(ExchangeType.IKE_AUTH.value(), m.header().exchangeType());
                 assertTrue(m.header().response());
-                return sk.open(m, raw);
+                return auth.onResponse(sk.open(m, raw));
             }
         }
         throw new AssertionError("no IKE_AUTH response\n" + peer.log());
     }
 
     private static void authenticatedByStrongSwan(StrongSwanPeer peer, UdpEndpoint socket, IkeInitResult r) throws Exception {
-        List<Payload> answer = authenticate(peer, socket, r);
+        IkeAuthInitiator.Outcome outcome = authenticate(peer, socket, r);
         String log = peer.log();
-        Payload.Identification idr = first(answer, Payload.Identification.class, log);
-        Payload.Authentication auth = first(answer, Payload.Authentication.class, log);
-        first(answer, Payload.SecurityAssociation.class, log);
-        assertEquals(2, answer.stream().filter(p -> p instanceof Payload.TrafficSelectors).count());
-        byte[] signedR = SignedOctets.of(r.prf(), r.responderMessage().toByteArray(), r.initiatorNonce().toByteArray(),
-                r.keys().skPr(), idr);
-        assertTrue(SharedKeyAuth.verify(r.prf(), PSK, signedR, auth.data().toByteArray()), "strongSwan's AUTH");
+        if (!(outcome instanceof IkeAuthInitiator.Outcome.Established established)) {
+            throw new AssertionError(outcome + "\n" + log);
+        }
+        assertEquals(Identity.fqdn("ce2.example.net"), established.peer());
         assertTrue(log.contains("authentication of 'ce1.example.net' with pre-shared key successful"), log);
         assertTrue(log.contains("established between 10.231."), log);
-        sameKeysAsCharon(peer, r);
+        assertTrue(log.contains("CHILD_SA net{1} established"), log);
+        sameKeysAsCharon(peer, r, established.child());
     }
 
-    private static <P extends Payload> P first(List<Payload> payloads, Class<P> type, String log) {
-        return payloads.stream().filter(type::isInstance).map(type::cast).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " in " + payloads + "\n" + log));
-    }
-
-    private static void sameKeysAsCharon(StrongSwanPeer peer, IkeInitResult r) throws Exception {
+    private static void sameKeysAsCharon(StrongSwanPeer peer, IkeInitResult r, ChildSaResult child) throws Exception {
         Map<String, byte[]> logged = peer.loggedSecrets();
         assertTrue(logged.containsKey("Sk_d secret"), () -> "charon logged no keys");
         assertArrayEquals(logged.get("Sk_d secret"), r.keys().skD(), "SK_d");
@@ -163,12 +146,8 @@ class StrongSwanIkeInitTest {
         // charon saw our true address and port, so our DESTINATION check finds no NAT on our side.
         assertFalse(r.localBehindNat());
         // The first child SA (ESP AES-GCM-16/128, no PFS in IKE_AUTH): KEYMAT = prf+(SK_d, Ni | Nr).
-        Proposal esp = new Proposal(1, ProtocolId.ESP.value(), Octets.copyOf(new byte[4]), List.of(
-                Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 128), Transform.sequenceNumbers(SequenceNumbers.NO_ESN)));
-        ChildSaKeys child = KeyDerivation.childSaKeys(r.prf(), r.keys().skD(), null,
-                r.initiatorNonce().toByteArray(), r.responderNonce().toByteArray(), KeyLengths.forChild(esp));
-        assertArrayEquals(logged.get("encryption initiator key"), child.encryptionInitiator(), "child key i->r");
-        assertArrayEquals(logged.get("encryption responder key"), child.encryptionResponder(), "child key r->i");
+        assertArrayEquals(logged.get("encryption initiator key"), child.keys().encryptionInitiator(), "child key i->r");
+        assertArrayEquals(logged.get("encryption responder key"), child.keys().encryptionResponder(), "child key r->i");
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

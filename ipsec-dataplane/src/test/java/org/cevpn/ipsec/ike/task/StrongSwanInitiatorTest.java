@@ -2,6 +2,7 @@ package org.cevpn.ipsec.ike.task;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -11,14 +12,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.cevpn.ipsec.ike.crypto.SharedKeyAuth;
-import org.cevpn.ipsec.ike.crypto.SignedOctets;
-import org.cevpn.ipsec.ike.message.AuthMethod;
 import org.cevpn.ipsec.ike.message.DecodedMessage;
 import org.cevpn.ipsec.ike.message.DhGroup;
 import org.cevpn.ipsec.ike.message.ExchangeType;
 import org.cevpn.ipsec.ike.message.HashAlgorithm;
 import org.cevpn.ipsec.ike.message.IkeDecoder;
+import org.cevpn.ipsec.ike.message.IkeHeader;
 import org.cevpn.ipsec.ike.message.Payload;
 import org.cevpn.ipsec.ike.sk.SkProtection;
 import org.cevpn.ipsec.ike.testsupport.StrongSwanPeer;
@@ -26,9 +25,10 @@ import org.cevpn.ipsec.ike.testsupport.UdpEndpoint;
 import org.junit.jupiter.api.Test;
 
 /**
- * strongSwan 5.9 initiates to our IKE_SA_INIT responder (netns; root, ip, charon, swanctl). It
- * must accept our response and go on to IKE_AUTH; the keys it logs must equal ours, and its
- * IKE_AUTH must open with them and carry a PSK AUTH that our SharedKeyAuth verifies.
+ * strongSwan 5.9 initiates to our responder tasks (netns; root, ip, charon, swanctl): it must
+ * accept our IKE_SA_INIT response (after our INVALID_KE_PAYLOAD) and go on to IKE_AUTH, whose
+ * PSK AUTH our IkeAuthResponder verifies and answers; charon must then report the IKE SA and the
+ * child SA established, and the keys it logs must equal ours.
  */
 class StrongSwanInitiatorTest {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -80,15 +80,31 @@ class StrongSwanInitiatorTest {
                 raw = Arrays.copyOfRange(raw, 4, raw.length);
                 DecodedMessage m = IkeDecoder.decode(raw);
                 assertEquals(ExchangeType.IKE_AUTH.value(), m.header().exchangeType());
-                List<Payload> inner = SkProtection.of(result.chosen(), result.keys(), false, RANDOM).open(m, raw);
-                Payload.Identification idi = inner.stream().filter(p -> p instanceof Payload.Identification)
-                        .map(Payload.Identification.class::cast).findFirst().orElseThrow();
-                Payload.Authentication a = inner.stream().filter(p -> p instanceof Payload.Authentication)
-                        .map(Payload.Authentication.class::cast).findFirst().orElseThrow();
-                assertEquals(AuthMethod.SHARED_KEY_MIC.value(), a.method());
-                byte[] signed = SignedOctets.of(result.prf(), result.initiatorMessage().toByteArray(),
-                        result.responderNonce().toByteArray(), result.keys().skPi(), idi);
-                assertTrue(SharedKeyAuth.verify(result.prf(), PSK, signed, a.data().toByteArray()), "charon's AUTH");
+                SkProtection sk = SkProtection.of(result.chosen(), result.keys(), false, RANDOM);
+                List<Payload> inner = sk.open(m, raw);
+                // Our IKE_AUTH responder task checks charon's PSK AUTH and answers with ours and the child SA.
+                IkeAuthResponder.Outcome outcome = new IkeAuthResponder(result, StrongSwanIkeInitTest.pskAuth(), RANDOM)
+                        .onRequest(inner, 0x2000_0000 | RANDOM.nextInt(0x0fff_ffff) + 1);
+                var established = assertInstanceOf(IkeAuthResponder.Outcome.Established.class, outcome,
+                        () -> outcome + "\n" + log(peer));
+                assertEquals(Identity.fqdn("ce2.example.net"), established.peer());
+                assertTrue(established.child().isPresent(), () -> established.childError() + "\n" + log(peer));
+                // charon sends INITIAL_CONTACT only with unique = replace/keep; this connection has unique = no.
+                assertTrue(!established.peerInitialContact());
+                IkeHeader answer = new IkeHeader(m.header().initiatorSpi(), m.header().responderSpi(), ExchangeType.IKE_AUTH,
+                        false, true, m.header().messageId());
+                byte[] sealed = sk.seal(answer, established.response());
+                byte[] datagram = new byte[4 + sealed.length];
+                System.arraycopy(sealed, 0, datagram, 4, sealed.length);
+                natT.send(datagram, auth.from());
+                String log = "";
+                for (int i = 0; i < 60 && !log.contains("CHILD_SA net{1} established"); i++) {
+                    Thread.sleep(50);
+                    log = peer.log();
+                }
+                assertTrue(log.contains("authentication of 'ce1.example.net' with pre-shared key successful"), log);
+                assertTrue(log.contains("IKE_SA peer[1] established"), log);
+                assertTrue(log.contains("CHILD_SA net{1} established"), log);
 
                 Map<String, byte[]> logged = peer.loggedSecrets();
                 assertArrayEquals(logged.get("Sk_d secret"), result.keys().skD(), "SK_d");
