@@ -55,7 +55,8 @@ public final class KeyDerivation {
         }
     }
 
-    static byte[] spi(long spi) {
+    /** An IKE SPI as the eight big-endian octets the wire and the formulas use. */
+    public static byte[] spi(long spi) {
         byte[] b = new byte[8];
         for (int i = 0; i < 8; i++) {
             b[i] = (byte) (spi >>> (56 - 8 * i));

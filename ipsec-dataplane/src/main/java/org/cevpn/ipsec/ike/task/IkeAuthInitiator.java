@@ -64,7 +64,7 @@ public final class IkeAuthInitiator {
         }
         Octets spi = Octets.copyOf(new byte[] {(byte) (inboundSpi >>> 24), (byte) (inboundSpi >>> 16),
                 (byte) (inboundSpi >>> 8), (byte) inboundSpi});
-        offered = config.child().proposals().stream()
+        offered = ProposalSelector.withoutKeyExchange(config.child().proposals()).stream()
                 .map(p -> new Proposal(p.number(), p.protocolId(), spi, p.transforms())).toList();
         out.add(new Payload.SecurityAssociation(offered));
         out.add(new Payload.TrafficSelectors(true, config.child().local()));

@@ -58,8 +58,10 @@ public final class IkeAuthResponder {
             // RFC 6023 childless initiation: an IKE SA without a child is fine.
             return new Outcome.Established(response, config.remote(), Optional.empty(), Optional.empty(), initialContact);
         }
-        List<Proposal> offered = sa.get().proposals().stream().filter(p -> p.spi().length() == 4).toList();
-        Optional<Proposal> chosen = ProposalSelector.select(offered, config.child().proposals(), ProtocolId.ESP.value(), -1);
+        List<Proposal> offered = ProposalSelector.withoutKeyExchange(
+                sa.get().proposals().stream().filter(p -> p.spi().length() == 4).toList());
+        Optional<Proposal> chosen = ProposalSelector.select(offered,
+                ProposalSelector.withoutKeyExchange(config.child().proposals()), ProtocolId.ESP.value(), -1);
         if (chosen.isEmpty()) {
             return childRefused(response, NotifyType.NO_PROPOSAL_CHOSEN, initialContact);
         }

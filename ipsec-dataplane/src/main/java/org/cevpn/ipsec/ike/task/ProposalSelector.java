@@ -60,6 +60,15 @@ public final class ProposalSelector {
         return false;
     }
 
+    /**
+     * The proposals without their DH transforms: the first child SA rides in IKE_AUTH, which has no
+     * KE payload, so PFS groups configured for later rekeys are left out there (RFC 7296 §1.2).
+     */
+    public static List<Proposal> withoutKeyExchange(List<Proposal> proposals) {
+        return proposals.stream().map(p -> new Proposal(p.number(), p.protocolId(), p.spi(),
+                p.transforms().stream().filter(t -> !t.is(TransformType.KEY_EXCHANGE)).toList())).toList();
+    }
+
     private static Optional<List<Transform>> match(Proposal offer, Proposal mine, int preferredGroup) {
         Set<TransformType> types = EnumSet.noneOf(TransformType.class);
         for (Transform t : offer.transforms()) {

@@ -59,7 +59,7 @@ class IkeAuthExchangeTest {
         return new Proposal(1, ProtocolId.ESP.value(), Octets.EMPTY, t);
     }
 
-    private static TrafficSelector net(String from, String to) throws Exception {
+    static TrafficSelector net(String from, String to) throws Exception {
         return TrafficSelector.range(InetAddress.getByName(from), InetAddress.getByName(to));
     }
 
@@ -74,10 +74,10 @@ class IkeAuthExchangeTest {
         return initiatorSide ? child(p, site1, site2) : child(p, site2, site1);
     }
 
-    private record Pair(IkeInitResult initiator, IkeInitResult responder) {
+    record Pair(IkeInitResult initiator, IkeInitResult responder) {
     }
 
-    private static Pair init() throws Exception {
+    static Pair init() throws Exception {
         IkeInitConfig c = new IkeInitConfig(List.of(IkeInitExchangeTest.proposal(1, List.of(DhGroup.CURVE25519))),
                 true, List.of(HashAlgorithm.SHA2_256));
         InetSocketAddress a = new InetSocketAddress(InetAddress.getLoopbackAddress(), 500);
