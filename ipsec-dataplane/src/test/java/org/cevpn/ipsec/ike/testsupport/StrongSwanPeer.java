@@ -51,9 +51,15 @@ public final class StrongSwanPeer implements AutoCloseable {
      * @param local             the {@code local { }} block's body
      * @param remote            the {@code remote { }} block's body
      * @param files             credentials next to swanctl.conf, by relative path (x509ca/ca.pem, ...)
+     * @param espProposals      the child SA's ESP proposals, swanctl syntax (a DH group there means PFS on rekeys)
      */
     public record Config(String charonOptions, String proposals, String connectionOptions, String local, String remote,
-                         Map<String, String> files) {
+                         Map<String, String> files, String espProposals) {
+        public Config(String charonOptions, String proposals, String connectionOptions, String local, String remote,
+                      Map<String, String> files) {
+            this(charonOptions, proposals, connectionOptions, local, remote, files, "aes128gcm16");
+        }
+
         /** PSK authentication both ways; charon is ce2.example.net. */
         public static Config psk(String charonOptions, String proposals, String connectionOptions) {
             return new Config(charonOptions, proposals, connectionOptions,
@@ -123,11 +129,11 @@ public final class StrongSwanPeer implements AutoCloseable {
                   remote { %s }
                   children { net { local_ts = 10.10.2.0/24
                                    remote_ts = 10.10.1.0/24
-                                   esp_proposals = aes128gcm16 } }
+                                   esp_proposals = %s } }
                 } }
                 secrets { ike-1 { secret = "throwaway-test-psk-0123456789" } }
                 """.formatted(theirs.getHostAddress(), ours.getHostAddress(), config.proposals(), config.connectionOptions(),
-                        config.local(), config.remote()));
+                        config.local(), config.remote(), config.espProposals()));
         for (Map.Entry<String, String> f : config.files().entrySet()) {
             Path target = dir.resolve(f.getKey());
             Files.createDirectories(target.getParent());
