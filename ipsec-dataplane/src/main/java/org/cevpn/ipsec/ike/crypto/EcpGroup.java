@@ -94,7 +94,7 @@ public final class EcpGroup implements DiffieHellman {
 
         @Override
         public byte[] publicValue() {
-            ECPoint q = new FixedPointCombMultiplier().multiply(generator, d).normalize();
+            ECPoint q = new FixedPointCombMultiplier().multiply(generator, key()).normalize();
             byte[] out = new byte[2 * fieldLength];
             BigIntegers.asUnsignedByteArray(q.getAffineXCoord().toBigInteger(), out, 0, fieldLength);
             BigIntegers.asUnsignedByteArray(q.getAffineYCoord().toBigInteger(), out, fieldLength, fieldLength);
@@ -103,16 +103,23 @@ public final class EcpGroup implements DiffieHellman {
 
         @Override
         public byte[] sharedSecret(byte[] peerPublicValue) throws InvalidPublicValueException {
-            ECPoint s = decode(peerPublicValue).multiply(d).normalize();
+            ECPoint s = decode(peerPublicValue).multiply(key()).normalize();
             if (s.isInfinity()) {
                 throw new InvalidPublicValueException(group + " shared point is the point at infinity");
             }
             return BigIntegers.asUnsignedByteArray(fieldLength, s.getAffineXCoord().toBigInteger());
         }
 
+        private BigInteger key() {
+            if (d == null) {
+                throw new IllegalStateException("key share destroyed");
+            }
+            return d;
+        }
+
         @Override
         public void destroy() {
-            d = BigInteger.ZERO;
+            d = null;
         }
 
         @Override

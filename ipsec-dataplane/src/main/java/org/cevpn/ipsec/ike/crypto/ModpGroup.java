@@ -85,7 +85,7 @@ public final class ModpGroup implements DiffieHellman {
 
         @Override
         public byte[] publicValue() {
-            return pad(g.modPow(x, p));
+            return pad(g.modPow(key(), p));
         }
 
         @Override
@@ -100,13 +100,20 @@ public final class ModpGroup implements DiffieHellman {
             if (y.compareTo(BigInteger.ONE) <= 0 || y.compareTo(p.subtract(BigInteger.ONE)) >= 0) {
                 throw new InvalidPublicValueException("MODP public value outside 1 < y < p-1");
             }
-            return pad(y.modPow(x, p));
+            return pad(y.modPow(key(), p));
+        }
+
+        private BigInteger key() {
+            if (x == null) {
+                throw new IllegalStateException("key share destroyed");
+            }
+            return x;
         }
 
         @Override
         public void destroy() {
             // BigInteger cannot be wiped; dropping the reference is all the JDK allows.
-            x = BigInteger.ZERO;
+            x = null;
         }
 
         @Override

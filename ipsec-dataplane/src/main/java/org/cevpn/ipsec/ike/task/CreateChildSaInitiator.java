@@ -36,6 +36,7 @@ public final class CreateChildSaInitiator {
     private DiffieHellman.KeyShare share;
     private List<Proposal> offered;
     private boolean retried;
+    private boolean finished;
 
     /** What is being created. */
     private sealed interface Kind {
@@ -131,10 +132,20 @@ public final class CreateChildSaInitiator {
         return t;
     }
 
+    /** Reads the response; once the exchange has ended, further responses (duplicates) are refused. */
     public Outcome onResponse(List<Payload> inner) {
         if (offered == null) {
             throw new IllegalStateException("no request was built");
         }
+        if (finished) {
+            return new Outcome.Failed("CREATE_CHILD_SA already ended; response ignored", Optional.empty());
+        }
+        Outcome o = judge(inner);
+        finished = !(o instanceof Outcome.Retry);
+        return o;
+    }
+
+    private Outcome judge(List<Payload> inner) {
         Optional<Payload.Notify> invalidKe = first(inner, Payload.Notify.class, n -> n.is(NotifyType.INVALID_KE_PAYLOAD));
         if (invalidKe.isPresent() && share != null && !retried) {
             Octets d = invalidKe.get().data();

@@ -26,6 +26,7 @@ public final class IkeAuthInitiator {
     private final int inboundSpi;
     private final SecureRandom random;
     private List<Proposal> offered;
+    private boolean finished;
 
     /** What the response means. */
     public sealed interface Outcome {
@@ -72,10 +73,19 @@ public final class IkeAuthInitiator {
         return out;
     }
 
+    /** Reads the response; once the exchange has ended, further responses (duplicates) are refused. */
     public Outcome onResponse(List<Payload> inner) {
         if (offered == null) {
             throw new IllegalStateException("no request was built");
         }
+        if (finished) {
+            return new Outcome.Failed("IKE_AUTH already ended; response ignored", Optional.empty());
+        }
+        finished = true;
+        return judge(inner);
+    }
+
+    private Outcome judge(List<Payload> inner) {
         Optional<Payload.Notify> error = inner.stream().filter(p -> p instanceof Payload.Notify n && n.isError())
                 .map(Payload.Notify.class::cast).findFirst();
         boolean hasAuth = inner.stream().anyMatch(p -> p instanceof Payload.Authentication);

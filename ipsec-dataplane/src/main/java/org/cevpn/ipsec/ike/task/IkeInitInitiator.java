@@ -42,6 +42,7 @@ public final class IkeInitInitiator {
     private byte[] request;
     private int cookieRetries;
     private int groupRetries;
+    private boolean finished;
 
     /** What the response means for the exchange. */
     public sealed interface Outcome {
@@ -100,8 +101,20 @@ public final class IkeInitInitiator {
         return IkeEncoder.encode(new IkeMessage(h, payloads));
     }
 
-    /** Reads the IKE_SA_INIT response to our request; {@code raw} are its octets as received. */
+    /**
+     * Reads the IKE_SA_INIT response to our request; {@code raw} are its octets as received. Once
+     * the exchange has ended, further responses (network duplicates) are refused, not re-processed.
+     */
     public Outcome onResponse(DecodedMessage response, byte[] raw) {
+        if (finished) {
+            return new Outcome.Failed("IKE_SA_INIT already ended; response ignored", Optional.empty());
+        }
+        Outcome o = judge(response, raw);
+        finished = !(o instanceof Outcome.Retry);
+        return o;
+    }
+
+    private Outcome judge(DecodedMessage response, byte[] raw) {
         IkeHeader h = response.header();
         if (!h.response() || h.initiator() || h.messageId() != 0 || h.initiatorSpi() != spi
                 || h.exchangeType() != ExchangeType.IKE_SA_INIT.value()) {
