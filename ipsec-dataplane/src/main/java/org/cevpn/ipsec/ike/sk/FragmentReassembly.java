@@ -83,6 +83,11 @@ public final class FragmentReassembly {
         }
     }
 
+    /** The message id whose fragments this collects. */
+    public long messageId() {
+        return messageId;
+    }
+
     /** Fragments refused (stale, foreign, out of range): for the drop counters. */
     public int dropped() {
         return dropped;

@@ -1,0 +1,492 @@
+package org.cevpn.ipsec.ike.engine;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.cevpn.ipsec.ike.message.DecodedMessage;
+import org.cevpn.ipsec.ike.message.ExchangeType;
+import org.cevpn.ipsec.ike.message.IkeDecodeException;
+import org.cevpn.ipsec.ike.message.IkeDecoder;
+import org.cevpn.ipsec.ike.message.IkeHeader;
+import org.cevpn.ipsec.ike.message.Payload;
+import org.cevpn.ipsec.ike.sa.HalfOpenSas;
+import org.cevpn.ipsec.ike.sa.OutstandingRequest;
+import org.cevpn.ipsec.ike.sa.ResponderWindow;
+import org.cevpn.ipsec.ike.sk.FragmentReassembly;
+import org.cevpn.ipsec.ike.sk.SkException;
+import org.cevpn.ipsec.ike.sk.SkProtection;
+import org.cevpn.ipsec.ike.task.ChildSaResult;
+import org.cevpn.ipsec.ike.task.Cookies;
+import org.cevpn.ipsec.ike.task.CreateChildSaResponder;
+import org.cevpn.ipsec.ike.task.Endpoints;
+import org.cevpn.ipsec.ike.task.IkeAuthInitiator;
+import org.cevpn.ipsec.ike.task.IkeAuthResponder;
+import org.cevpn.ipsec.ike.task.IkeInitInitiator;
+import org.cevpn.ipsec.ike.task.IkeInitResponder;
+import org.cevpn.ipsec.ike.task.IkeInitResult;
+import org.cevpn.ipsec.ike.task.IkeSaKeying;
+import org.cevpn.ipsec.ike.task.Informational;
+
+/**
+ * The IKEv2 engine of one CE: brings up IKE SAs with its peers (IKE_SA_INIT, IKE_AUTH with the
+ * first child SA) as initiator or responder, and answers the peer's later requests
+ * (CREATE_CHILD_SA for children and IKE SA rekeys, INFORMATIONAL deletes and liveness checks).
+ * Lossy networks are survived by retransmitting our requests unchanged ({@link #tick}), answering
+ * retransmitted requests from a cache (IKE_SA_INIT included) and dropping what falls outside the
+ * message-id window. Datagrams in, datagrams out: sockets and timers belong to the caller.
+ * Nothing a peer sends makes {@link #receive} throw: every refusal is answered per RFC 7296 or
+ * counted in {@link #drops}.
+ *
+ * <p>Not thread-safe: one caller (the CE's IKE thread) drives it.
+ */
+public final class IkeEngine {
+    private static final Duration HALF_OPEN_LIFETIME = Duration.ofSeconds(30);
+    private static final int HALF_OPEN_CAPACITY = 10_000;
+    private static final byte[] NON_ESP_MARKER = new byte[4];
+
+    private final EngineConfig config;
+    private final SecureRandom random;
+    private final Clock clock;
+    private final Cookies cookies;
+    private final HalfOpenSas halfOpen = new HalfOpenSas(HALF_OPEN_LIFETIME, HALF_OPEN_CAPACITY);
+    private final Map<Long, Sa> byOurSpi = new HashMap<>();
+    private final List<IkeEvent> events = new ArrayList<>();
+    private final EnumMap<Drop, Long> drops = new EnumMap<>(Drop.class);
+
+    private enum State { INIT, AUTH, ESTABLISHED }
+
+    /** One IKE SA as this engine keeps it. */
+    private final class Sa {
+        final InetAddress peerAddress;
+        final org.cevpn.ipsec.ike.task.IkeAuthConfig auth;
+        final boolean initiator;
+        final Instant created;
+        /** Where IKE_SA_INIT came from: the half-open table's key (the peer may move to 4500 later). */
+        InetSocketAddress initFrom;
+        long spiI;
+        long spiR;
+        InetSocketAddress remote;
+        State state;
+        IkeInitInitiator init;
+        IkeInitResult initResult;
+        IkeSaKeying keying;
+        SkProtection sk;
+        IkeAuthInitiator authTask;
+        OutstandingRequest outstanding;
+        ResponderWindow window;
+        FragmentReassembly reassembly;
+        /** On the NAT-T port (RFC 7296 §2.23): our datagrams carry the non-ESP marker. */
+        boolean floated;
+        final List<ChildSaResult> children = new ArrayList<>();
+
+        Sa(PeerConfig peer, boolean initiator, InetSocketAddress remote) {
+            this.peerAddress = peer.address();
+            this.auth = peer.auth();
+            this.initiator = initiator;
+            this.remote = remote;
+            this.created = clock.instant();
+        }
+
+        long ourSpi() {
+            return initiator ? spiI : spiR;
+        }
+
+    }
+
+    public IkeEngine(EngineConfig config, SecureRandom random, Clock clock) {
+        this.config = config;
+        this.random = random;
+        this.clock = clock;
+        this.cookies = new Cookies(random);
+    }
+
+    /** Starts an IKE SA with a configured peer; the datagrams to send. */
+    public List<Outbound> initiate(InetAddress peerAddress) {
+        PeerConfig peer = config.peer(peerAddress)
+                .orElseThrow(() -> new IllegalArgumentException(peerAddress + " is not a configured peer"));
+        Sa sa = new Sa(peer, true, new InetSocketAddress(peerAddress, config.ikePort()));
+        sa.spiI = freshSpi();
+        sa.state = State.INIT;
+        sa.init = new IkeInitInitiator(config.ike(), new Endpoints(local(config.ikePort()), sa.remote), sa.spiI, random);
+        byOurSpi.put(sa.spiI, sa);
+        byte[] request = sa.init.request();
+        sa.outstanding = new OutstandingRequest(0, List.of(request), config.retransmit(), clock.instant());
+        return List.of(new Outbound(request, sa.remote));
+    }
+
+    /**
+     * One received UDP payload.
+     *
+     * @param localPort the port it arrived on: on the NAT-T port IKE follows a four-zero marker
+     */
+    public List<Outbound> receive(byte[] udp, InetSocketAddress from, int localPort) {
+        try {
+            byte[] ike = udp;
+            if (localPort == config.natTPort()) {
+                if (udp.length < 4 || !Arrays.equals(Arrays.copyOf(udp, 4), NON_ESP_MARKER)) {
+                    return drop(Drop.MALFORMED); // ESP or a keepalive: the data plane's, not ours
+                }
+                ike = Arrays.copyOfRange(udp, 4, udp.length);
+            }
+            DecodedMessage m;
+            try {
+                m = IkeDecoder.decode(ike);
+            } catch (IkeDecodeException e) {
+                // Unprotected and unauthenticated: no answer (RFC 7296 §2.21.1 allows silence).
+                return drop(Drop.MALFORMED);
+            }
+            return dispatch(m, ike, from, localPort == config.natTPort());
+        } catch (RuntimeException e) {
+            return drop(Drop.INTERNAL_ERROR);
+        }
+    }
+
+    private List<Outbound> dispatch(DecodedMessage m, byte[] raw, InetSocketAddress from, boolean onNatT) {
+        IkeHeader h = m.header();
+        if (h.exchangeType() == ExchangeType.IKE_SA_INIT.value() && !h.response()) {
+            return initRequest(m, raw, from);
+        }
+        // Our SPI is the initiator's if the sender says it is the responder, and the other way round.
+        long ourSpi = h.initiator() ? h.responderSpi() : h.initiatorSpi();
+        Sa sa = byOurSpi.get(ourSpi);
+        if (sa == null || sa.initiator == h.initiator()) {
+            return drop(Drop.UNKNOWN_SA);
+        }
+        if (h.exchangeType() == ExchangeType.IKE_SA_INIT.value()) {
+            return initResponse(sa, m, raw);
+        }
+        return h.response() ? protectedResponse(sa, m, raw) : protectedRequest(sa, m, raw, from, onNatT);
+    }
+
+    // ---- IKE_SA_INIT ----
+
+    private List<Outbound> initRequest(DecodedMessage m, byte[] raw, InetSocketAddress from) {
+        Optional<PeerConfig> peer = config.peer(from.getAddress());
+        if (peer.isEmpty()) {
+            return drop(Drop.UNKNOWN_PEER);
+        }
+        Instant now = clock.instant();
+        Optional<byte[]> cached = halfOpen.retransmission(m.header().initiatorSpi(), from, raw, now);
+        if (cached.isPresent()) {
+            return List.of(new Outbound(cached.get(), from));
+        }
+        long spi = freshSpi();
+        boolean cookieRequired = halfOpen.count(now) >= config.cookieThreshold();
+        IkeInitResponder task = new IkeInitResponder(config.ike(), new Endpoints(local(config.ikePort()), from), random, cookies);
+        return switch (task.onRequest(m, raw, cookieRequired, spi)) {
+            case IkeInitResponder.Outcome.Refused r -> List.of(new Outbound(r.response(), from));
+            case IkeInitResponder.Outcome.Dropped d -> drop(Drop.UNEXPECTED);
+            case IkeInitResponder.Outcome.Established e -> {
+                if (!halfOpen.created(m.header().initiatorSpi(), from, raw, e.response(), spi, now)) {
+                    yield drop(Drop.FULL);
+                }
+                Sa sa = new Sa(peer.get(), false, from);
+                sa.spiI = m.header().initiatorSpi();
+                sa.spiR = spi;
+                sa.state = State.AUTH;
+                sa.initResult = e.result();
+                sa.keying = IkeSaKeying.of(e.result(), false);
+                sa.sk = SkProtection.of(e.result().chosen(), e.result().keys(), false, random);
+                sa.window = new ResponderWindow(1);
+                sa.initFrom = from;
+                byOurSpi.put(spi, sa);
+                yield List.of(new Outbound(e.response(), from));
+            }
+        };
+    }
+
+    private List<Outbound> initResponse(Sa sa, DecodedMessage m, byte[] raw) {
+        if (sa.state != State.INIT || sa.outstanding == null || !sa.outstanding.answeredBy(m.header().messageId())) {
+            return drop(Drop.OUT_OF_WINDOW);
+        }
+        return switch (sa.init.onResponse(m, raw)) {
+            case IkeInitInitiator.Outcome.Retry r -> {
+                sa.outstanding = new OutstandingRequest(0, List.of(r.request()), config.retransmit(), clock.instant());
+                yield List.of(new Outbound(r.request(), sa.remote));
+            }
+            case IkeInitInitiator.Outcome.Failed f -> {
+                down(sa, "IKE_SA_INIT failed: " + f.reason());
+                yield List.of();
+            }
+            case IkeInitInitiator.Outcome.Established e -> {
+                IkeInitResult r = e.result();
+                sa.initResult = r;
+                sa.spiR = r.responderSpi();
+                sa.keying = IkeSaKeying.of(r, true);
+                sa.sk = SkProtection.of(r.chosen(), r.keys(), true, random);
+                if (r.natDetected()) {
+                    // RFC 7296 §2.23: after NAT detection everything moves to port 4500.
+                    sa.remote = new InetSocketAddress(sa.remote.getAddress(), config.natTPort());
+                    sa.floated = true;
+                }
+                sa.authTask = new IkeAuthInitiator(r, sa.auth, freshChildSpi(), random);
+                sa.state = State.AUTH;
+                sa.window = new ResponderWindow(0);
+                List<byte[]> datagrams = seal(sa, ExchangeType.IKE_AUTH, 1, false, sa.authTask.request());
+                sa.outstanding = new OutstandingRequest(1, datagrams, config.retransmit(), clock.instant());
+                yield outbound(sa, datagrams, sa.remote);
+            }
+        };
+    }
+
+    // ---- protected exchanges ----
+
+    private List<Outbound> protectedResponse(Sa sa, DecodedMessage m, byte[] raw) {
+        long id = m.header().messageId();
+        if (sa.outstanding == null || !sa.outstanding.answeredBy(id) || sa.state != State.AUTH || !sa.initiator) {
+            return drop(Drop.OUT_OF_WINDOW);
+        }
+        Optional<List<Payload>> inner = open(sa, m, raw, id);
+        if (inner.isEmpty()) {
+            return List.of();
+        }
+        sa.outstanding = null;
+        switch (sa.authTask.onResponse(inner.get())) {
+            case IkeAuthInitiator.Outcome.Established e -> {
+                established(sa);
+                sa.children.add(e.child());
+                events.add(new IkeEvent.ChildSaUp(sa.peerAddress, e.child()));
+            }
+            case IkeAuthInitiator.Outcome.EstablishedWithoutChild w -> established(sa);
+            case IkeAuthInitiator.Outcome.Failed f -> down(sa, "IKE_AUTH failed: " + f.reason());
+        }
+        return List.of();
+    }
+
+    private List<Outbound> protectedRequest(Sa sa, DecodedMessage m, byte[] raw, InetSocketAddress from, boolean onNatT) {
+        long id = m.header().messageId();
+        switch (sa.window.onRequest(id)) {
+            case ResponderWindow.Verdict.Drop d -> {
+                return drop(Drop.OUT_OF_WINDOW);
+            }
+            case ResponderWindow.Verdict.Resend r -> {
+                return outbound(sa, r.datagrams(), from);
+            }
+            case ResponderWindow.Verdict.Process p -> {
+                // go on below
+            }
+        }
+        Optional<List<Payload>> inner = open(sa, m, raw, id);
+        if (inner.isEmpty()) {
+            return List.of();
+        }
+        // An authentic request: answer where it came from, and follow the peer to port 4500.
+        sa.remote = from;
+        sa.floated |= onNatT;
+        int type = m.header().exchangeType();
+        List<Payload> response;
+        Runnable after = () -> { };
+        if (type == ExchangeType.IKE_AUTH.value() && !sa.initiator && sa.state == State.AUTH) {
+            IkeAuthResponder.Outcome o = new IkeAuthResponder(sa.initResult, sa.auth, random).onRequest(inner.get(), freshChildSpi());
+            switch (o) {
+                case IkeAuthResponder.Outcome.Established e -> {
+                    response = e.response();
+                    after = () -> {
+                        halfOpen.completed(sa.spiI, sa.initFrom);
+                        established(sa);
+                        e.child().ifPresent(c -> {
+                            sa.children.add(c);
+                            events.add(new IkeEvent.ChildSaUp(sa.peerAddress, c));
+                        });
+                    };
+                }
+                case IkeAuthResponder.Outcome.Refused r -> {
+                    response = r.response();
+                    after = () -> down(sa, "IKE_AUTH refused: " + r.reason());
+                }
+            }
+        } else if (type == ExchangeType.CREATE_CHILD_SA.value() && sa.state == State.ESTABLISHED) {
+            CreateChildSaResponder task = new CreateChildSaResponder(sa.keying, sa.auth.child(), config.ike().proposals(), random);
+            switch (task.onRequest(inner.get(), spi -> sa.children.stream().filter(c -> c.outboundSpi() == spi).findFirst(),
+                    freshChildSpi(), freshSpi())) {
+                case CreateChildSaResponder.Outcome.ChildCreated c -> {
+                    response = c.response();
+                    after = () -> {
+                        sa.children.add(c.child());
+                        events.add(new IkeEvent.ChildSaUp(sa.peerAddress, c.child()));
+                    };
+                }
+                case CreateChildSaResponder.Outcome.IkeRekeyed k -> {
+                    response = k.response();
+                    after = () -> rekeyed(sa, k.replacement());
+                }
+                case CreateChildSaResponder.Outcome.Refused r -> response = r.response();
+            }
+        } else if (type == ExchangeType.INFORMATIONAL.value() && sa.state != State.INIT) {
+            Informational.Answer a = Informational.respond(inner.get(),
+                    spi -> sa.children.stream().filter(c -> c.outboundSpi() == spi).findFirst());
+            response = a.response();
+            after = () -> {
+                sa.children.removeAll(a.deletedChildren());
+                if (a.deleteIkeSa()) {
+                    down(sa, "deleted by the peer");
+                }
+            };
+        } else {
+            return drop(Drop.UNEXPECTED);
+        }
+        List<byte[]> datagrams = seal(sa, ExchangeType.of(type).orElseThrow(), id, true, response);
+        sa.window.answered(id, datagrams);
+        after.run();
+        return outbound(sa, datagrams, from);
+    }
+
+    /** Opens SK, or collects SKF fragments; empty while fragments are missing or after a drop. */
+    private Optional<List<Payload>> open(Sa sa, DecodedMessage m, byte[] raw, long messageId) {
+        try {
+            if (m.payloads().isEmpty() || m.encryptedOffset() < 0) {
+                drop(Drop.UNEXPECTED); // an unprotected message after IKE_SA_INIT
+                return Optional.empty();
+            }
+            if (m.payloads().getLast() instanceof Payload.EncryptedFragment) {
+                SkProtection.OpenedFragment f = sa.sk.openFragment(m, raw);
+                if (sa.reassembly == null || sa.reassembly.messageId() != messageId) {
+                    sa.reassembly = new FragmentReassembly(messageId);
+                }
+                Optional<List<Payload>> done = sa.reassembly.offer(f);
+                if (done.isPresent()) {
+                    sa.reassembly = null;
+                }
+                return done;
+            }
+            return Optional.of(sa.sk.open(m, raw));
+        } catch (SkException e) {
+            drop(Drop.INTEGRITY);
+            return Optional.empty();
+        } catch (IkeDecodeException e) {
+            // Authentic but malformed inside: RFC 7296 §2.21.2 wants INVALID_SYNTAX; we drop and count for now.
+            drop(Drop.MALFORMED);
+            return Optional.empty();
+        }
+    }
+
+    private List<byte[]> seal(Sa sa, ExchangeType type, long messageId, boolean response, List<Payload> inner) {
+        IkeHeader h = new IkeHeader(sa.keying.initiatorSpi(), sa.keying.responderSpi(), type, sa.keying.weInitiated(),
+                response, messageId);
+        byte[] whole = sa.sk.seal(h, inner);
+        int limit = config.maxDatagram() - (sa.floated ? 4 : 0);
+        if (whole.length <= limit || !sa.initResult.peerSupportsFragmentation()) {
+            return List.of(whole);
+        }
+        return sa.sk.sealFragments(h, inner, limit);
+    }
+
+    private List<Outbound> outbound(Sa sa, List<byte[]> messages, InetSocketAddress to) {
+        List<Outbound> out = new ArrayList<>(messages.size());
+        for (byte[] m : messages) {
+            if (sa.floated) {
+                byte[] withMarker = new byte[4 + m.length];
+                System.arraycopy(m, 0, withMarker, 4, m.length);
+                out.add(new Outbound(withMarker, to));
+            } else {
+                out.add(new Outbound(m, to));
+            }
+        }
+        return out;
+    }
+
+    // ---- time ----
+
+    /** Retransmits due requests, gives up on silent peers, forgets stale half-open SAs. */
+    public List<Outbound> tick() {
+        List<Outbound> out = new ArrayList<>();
+        Instant now = clock.instant();
+        for (Iterator<Sa> it = new ArrayList<>(byOurSpi.values()).iterator(); it.hasNext(); ) {
+            Sa sa = it.next();
+            if (sa.outstanding != null) {
+                switch (sa.outstanding.poll(now)) {
+                    case OutstandingRequest.Due.Resend r -> out.addAll(outbound(sa, r.datagrams(), sa.remote));
+                    case OutstandingRequest.Due.GiveUp g -> down(sa, "no answer after " + g.transmissions() + " transmissions");
+                    case OutstandingRequest.Due.Wait w -> { }
+                }
+            } else if (!sa.initiator && sa.state == State.AUTH && !now.isBefore(sa.created.plus(HALF_OPEN_LIFETIME))) {
+                down(sa, "no IKE_AUTH within " + HALF_OPEN_LIFETIME.toSeconds() + " s");
+            }
+        }
+        return out;
+    }
+
+    // ---- state changes ----
+
+    private void established(Sa sa) {
+        sa.state = State.ESTABLISHED;
+        events.add(new IkeEvent.IkeSaUp(sa.peerAddress, sa.spiI, sa.spiR, sa.initiator));
+    }
+
+    private void rekeyed(Sa old, IkeSaKeying replacement) {
+        Sa sa = new Sa(new PeerConfig(old.peerAddress, old.auth), false, old.remote);
+        sa.spiI = replacement.initiatorSpi();
+        sa.spiR = replacement.responderSpi();
+        sa.initResult = old.initResult;
+        sa.keying = replacement;
+        sa.sk = SkProtection.of(replacement.suite(), replacement.keys(), false, random);
+        sa.window = new ResponderWindow(0);
+        sa.state = State.ESTABLISHED;
+        sa.children.addAll(old.children);
+        byOurSpi.put(sa.spiR, sa);
+        events.add(new IkeEvent.IkeSaUp(sa.peerAddress, sa.spiI, sa.spiR, false));
+    }
+
+    private void down(Sa sa, String reason) {
+        byOurSpi.remove(sa.ourSpi());
+        if (sa.initFrom != null) {
+            halfOpen.completed(sa.spiI, sa.initFrom);
+        }
+        events.add(new IkeEvent.IkeSaDown(sa.peerAddress, sa.spiI, reason));
+    }
+
+    /** Events since the last call, oldest first. */
+    public List<IkeEvent> drainEvents() {
+        List<IkeEvent> out = List.copyOf(events);
+        events.clear();
+        return out;
+    }
+
+    public long drops(Drop reason) {
+        return drops.getOrDefault(reason, 0L);
+    }
+
+    /** IKE SAs we hold (half-open, establishing and established). */
+    public int ikeSaCount() {
+        return byOurSpi.size();
+    }
+
+    private List<Outbound> drop(Drop reason) {
+        drops.merge(reason, 1L, Long::sum);
+        return List.of();
+    }
+
+    private long freshSpi() {
+        long spi;
+        do {
+            spi = random.nextLong();
+        } while (spi == 0 || byOurSpi.containsKey(spi));
+        return spi;
+    }
+
+    private int freshChildSpi() {
+        // 0..255 are reserved (RFC 4303 §2.1); uniqueness across the CE is the SPI table's job
+        // in the data plane, which this engine does not see yet.
+        return 0x100 + random.nextInt(0x7fff_ff00);
+    }
+
+    private InetSocketAddress local(int port) {
+        return new InetSocketAddress(config.localAddress(), port);
+    }
+
+    @Override
+    public String toString() {
+        return "IkeEngine[" + byOurSpi.size() + " IKE SAs, drops " + drops + "]";
+    }
+}
