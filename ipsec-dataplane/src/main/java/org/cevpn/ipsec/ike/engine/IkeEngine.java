@@ -69,6 +69,7 @@ public final class IkeEngine {
     /** One IKE SA as this engine keeps it. */
     private final class Sa {
         final InetAddress peerAddress;
+        final PeerConfig peer;
         final org.cevpn.ipsec.ike.task.IkeAuthConfig auth;
         final boolean initiator;
         final Instant created;
@@ -92,6 +93,7 @@ public final class IkeEngine {
 
         Sa(PeerConfig peer, boolean initiator, InetSocketAddress remote) {
             this.peerAddress = peer.address();
+            this.peer = peer;
             this.auth = peer.auth();
             this.initiator = initiator;
             this.remote = remote;
@@ -115,7 +117,7 @@ public final class IkeEngine {
     public List<Outbound> initiate(InetAddress peerAddress) {
         PeerConfig peer = config.peer(peerAddress)
                 .orElseThrow(() -> new IllegalArgumentException(peerAddress + " is not a configured peer"));
-        Sa sa = new Sa(peer, true, new InetSocketAddress(peerAddress, config.ikePort()));
+        Sa sa = new Sa(peer, true, new InetSocketAddress(peerAddress, peer.ikePort()));
         sa.spiI = freshSpi();
         sa.state = State.INIT;
         sa.init = new IkeInitInitiator(config.ike(), new Endpoints(local(config.ikePort()), sa.remote), sa.spiI, random);
@@ -227,7 +229,7 @@ public final class IkeEngine {
                 sa.sk = SkProtection.of(r.chosen(), r.keys(), true, random);
                 if (r.natDetected()) {
                     // RFC 7296 §2.23: after NAT detection everything moves to port 4500.
-                    sa.remote = new InetSocketAddress(sa.remote.getAddress(), config.natTPort());
+                    sa.remote = new InetSocketAddress(sa.remote.getAddress(), sa.peer.natTPort());
                     sa.floated = true;
                 }
                 sa.authTask = new IkeAuthInitiator(r, sa.auth, freshChildSpi(), random);
@@ -425,7 +427,7 @@ public final class IkeEngine {
     }
 
     private void rekeyed(Sa old, IkeSaKeying replacement) {
-        Sa sa = new Sa(new PeerConfig(old.peerAddress, old.auth), false, old.remote);
+        Sa sa = new Sa(old.peer, false, old.remote);
         sa.spiI = replacement.initiatorSpi();
         sa.spiR = replacement.responderSpi();
         sa.initResult = old.initResult;

@@ -1,0 +1,110 @@
+package org.cevpn.ipsec.ike.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.cevpn.ipsec.ike.message.DhGroup;
+import org.cevpn.ipsec.ike.message.EncryptionAlgorithm;
+import org.cevpn.ipsec.ike.message.HashAlgorithm;
+import org.cevpn.ipsec.ike.message.Octets;
+import org.cevpn.ipsec.ike.message.Proposal;
+import org.cevpn.ipsec.ike.message.ProtocolId;
+import org.cevpn.ipsec.ike.message.PseudorandomFunction;
+import org.cevpn.ipsec.ike.message.Transform;
+import org.cevpn.ipsec.ike.sa.RetransmitPolicy;
+import org.cevpn.ipsec.ike.task.IkeInitConfig;
+import org.cevpn.ipsec.ike.testsupport.StrongSwanPeer;
+import org.cevpn.ipsec.ike.testsupport.UdpEndpoint;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our engine and strongSwan 5.9 build a tunnel over real UDP sockets in a namespace (root, ip,
+ * charon, swanctl), once with our engine initiating and once with charon initiating. Both sides
+ * must report the IKE SA and the child SA up.
+ */
+class StrongSwanEngineTest {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final byte[] MARKER = new byte[4];
+
+    private static EngineConfig config(StrongSwanPeer peer, int ikePort, int natTPort, int peerIkePort) throws Exception {
+        Proposal ike = new Proposal(1, ProtocolId.IKE.value(), Octets.EMPTY, List.of(
+                Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 128), Transform.prf(PseudorandomFunction.HMAC_SHA2_256),
+                Transform.dhGroup(DhGroup.CURVE25519)));
+        return new EngineConfig(peer.localAddress(), ikePort, natTPort,
+                new IkeInitConfig(List.of(ike), true, List.of(HashAlgorithm.SHA2_256)),
+                List.of(new PeerConfig(peer.address().getAddress(), peerIkePort, 4500,
+                        org.cevpn.ipsec.ike.task.StrongSwanIkeInitTestAccess.pskAuth())),
+                10, RetransmitPolicy.STRONGSWAN_DEFAULT, 1280);
+    }
+
+    /** Shuttles datagrams between the engine and two sockets until charon reports the child SA. */
+    private static List<IkeEvent> run(IkeEngine engine, UdpEndpoint ike, UdpEndpoint natT, List<Outbound> first,
+                                      StrongSwanPeer peer) throws Exception {
+        List<IkeEvent> events = new ArrayList<>();
+        send(first, ike, natT);
+        long deadline = System.currentTimeMillis() + 8000;
+        while (System.currentTimeMillis() < deadline) {
+            for (UdpEndpoint socket : List.of(ike, natT)) {
+                var got = socket.receive(20);
+                if (got.isPresent()) {
+                    send(engine.receive(got.get().data(), got.get().from(), socket.local().getPort()), ike, natT);
+                }
+            }
+            send(engine.tick(), ike, natT);
+            events.addAll(engine.drainEvents());
+            if (events.stream().anyMatch(e -> e instanceof IkeEvent.ChildSaUp)
+                    && peer.log().contains("CHILD_SA net{1} established")) {
+                return events;
+            }
+        }
+        throw new AssertionError("no tunnel; events " + events + "\n" + peer.log());
+    }
+
+    private static void send(List<Outbound> out, UdpEndpoint ike, UdpEndpoint natT) throws Exception {
+        for (Outbound o : out) {
+            boolean marked = o.payload().length >= 4 && java.util.Arrays.equals(java.util.Arrays.copyOf(o.payload(), 4), MARKER);
+            (marked ? natT : ike).send(o.payload(), o.to());
+        }
+    }
+
+    @Test
+    void ourEngineInitiatesToStrongSwan() throws Exception {
+        try (StrongSwanPeer peer = StrongSwanPeer.start(10, "", "aes128gcm16-prfsha256-x25519");
+             UdpEndpoint ike = new UdpEndpoint(new InetSocketAddress(peer.localAddress(), 0));
+             UdpEndpoint natT = new UdpEndpoint(new InetSocketAddress(peer.localAddress(), 0))) {
+            IkeEngine engine = new IkeEngine(config(peer, ike.local().getPort(), natT.local().getPort(), 500), RANDOM, Clock.systemUTC());
+            List<IkeEvent> events = run(engine, ike, natT, engine.initiate(peer.address().getAddress()), peer);
+            assertEquals(1, events.stream().filter(e -> e instanceof IkeEvent.IkeSaUp).count(), events::toString);
+            assertEquals(0, engine.drops(Drop.INTERNAL_ERROR));
+        }
+    }
+
+    @Test
+    void strongSwanInitiatesToOurEngine() throws Exception {
+        int port = 45_000 + RANDOM.nextInt(10_000);
+        try (StrongSwanPeer peer = StrongSwanPeer.start(11, StrongSwanPeer.Config.psk("", "aes128gcm16-prfsha256-x25519",
+                "remote_port = " + port));
+             UdpEndpoint ike = new UdpEndpoint(new InetSocketAddress(peer.localAddress(), port));
+             // charon floats to port 4500 of ours after its (faked) NAT detection.
+             UdpEndpoint natT = new UdpEndpoint(new InetSocketAddress(peer.localAddress(), 4500))) {
+            IkeEngine engine = new IkeEngine(config(peer, port, 4500, 500), RANDOM, Clock.systemUTC());
+            Process initiate = peer.initiate();
+            try {
+                List<IkeEvent> events = run(engine, ike, natT, List.of(), peer);
+                assertTrue(events.stream().anyMatch(e -> e instanceof IkeEvent.IkeSaUp u && !u.weInitiated()), events::toString);
+                assertEquals(0, engine.drops(Drop.INTERNAL_ERROR));
+                assertTrue(peer.log().contains("IKE_SA peer[1] established"));
+            } finally {
+                initiate.destroy();
+                initiate.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
