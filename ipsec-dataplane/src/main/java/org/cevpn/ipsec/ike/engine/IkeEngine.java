@@ -27,7 +27,9 @@ import org.cevpn.ipsec.ike.sk.FragmentReassembly;
 import org.cevpn.ipsec.ike.sk.SkException;
 import org.cevpn.ipsec.ike.sk.SkProtection;
 import org.cevpn.ipsec.ike.task.ChildSaResult;
+import org.cevpn.ipsec.ike.message.DhGroup;
 import org.cevpn.ipsec.ike.task.Cookies;
+import org.cevpn.ipsec.ike.task.CreateChildSaInitiator;
 import org.cevpn.ipsec.ike.task.CreateChildSaResponder;
 import org.cevpn.ipsec.ike.task.Endpoints;
 import org.cevpn.ipsec.ike.task.IkeAuthInitiator;
@@ -66,6 +68,22 @@ public final class IkeEngine {
 
     private enum State { INIT, AUTH, ESTABLISHED }
 
+    /** An exchange we initiated on an established IKE SA. */
+    private sealed interface Pending {
+    }
+
+    private record CreateChild(CreateChildSaInitiator task) implements Pending {
+    }
+
+    private record Liveness() implements Pending {
+    }
+
+    private record DeleteChild(ChildSaResult child) implements Pending {
+    }
+
+    private record DeleteIke() implements Pending {
+    }
+
     /** One IKE SA as this engine keeps it. */
     private final class Sa {
         final InetAddress peerAddress;
@@ -90,6 +108,9 @@ public final class IkeEngine {
         /** On the NAT-T port (RFC 7296 §2.23): our datagrams carry the non-ESP marker. */
         boolean floated;
         final List<ChildSaResult> children = new ArrayList<>();
+        /** The exchange we started after IKE_AUTH and await the answer to (window size 1). */
+        Pending pending;
+        long nextRequestId;
 
         Sa(PeerConfig peer, boolean initiator, InetSocketAddress remote) {
             this.peerAddress = peer.address();
@@ -246,7 +267,7 @@ public final class IkeEngine {
 
     private List<Outbound> protectedResponse(Sa sa, DecodedMessage m, byte[] raw) {
         long id = m.header().messageId();
-        if (sa.outstanding == null || !sa.outstanding.answeredBy(id) || sa.state != State.AUTH || !sa.initiator) {
+        if (sa.outstanding == null || !sa.outstanding.answeredBy(id)) {
             return drop(Drop.OUT_OF_WINDOW);
         }
         Optional<List<Payload>> inner = open(sa, m, raw, id);
@@ -254,16 +275,111 @@ public final class IkeEngine {
             return List.of();
         }
         sa.outstanding = null;
-        switch (sa.authTask.onResponse(inner.get())) {
-            case IkeAuthInitiator.Outcome.Established e -> {
-                established(sa);
-                sa.children.add(e.child());
-                events.add(new IkeEvent.ChildSaUp(sa.peerAddress, e.child()));
+        if (sa.state == State.AUTH && sa.initiator) {
+            switch (sa.authTask.onResponse(inner.get())) {
+                case IkeAuthInitiator.Outcome.Established e -> {
+                    established(sa);
+                    sa.children.add(e.child());
+                    events.add(new IkeEvent.ChildSaUp(sa.peerAddress, e.child()));
+                }
+                case IkeAuthInitiator.Outcome.EstablishedWithoutChild w -> established(sa);
+                case IkeAuthInitiator.Outcome.Failed f -> down(sa, "IKE_AUTH failed: " + f.reason());
             }
-            case IkeAuthInitiator.Outcome.EstablishedWithoutChild w -> established(sa);
-            case IkeAuthInitiator.Outcome.Failed f -> down(sa, "IKE_AUTH failed: " + f.reason());
+            return List.of();
         }
-        return List.of();
+        Pending pending = sa.pending;
+        sa.pending = null;
+        return switch (pending) {
+            case null -> drop(Drop.UNEXPECTED);
+            case Liveness l -> {
+                events.add(new IkeEvent.PeerAlive(sa.peerAddress));
+                yield List.of();
+            }
+            case DeleteChild d -> {
+                sa.children.remove(d.child());
+                events.add(new IkeEvent.ChildSaDown(sa.peerAddress, d.child()));
+                yield List.of();
+            }
+            case DeleteIke d -> {
+                down(sa, "deleted by us");
+                yield List.of();
+            }
+            case CreateChild c -> switch (c.task().onResponse(inner.get())) {
+                case CreateChildSaInitiator.Outcome.Retry r -> start(sa, new CreateChild(c.task()), ExchangeType.CREATE_CHILD_SA, r.request());
+                case CreateChildSaInitiator.Outcome.Failed f -> {
+                    events.add(new IkeEvent.ExchangeFailed(sa.peerAddress, "CREATE_CHILD_SA: " + f.reason()));
+                    yield List.of();
+                }
+                case CreateChildSaInitiator.Outcome.ChildCreated created -> {
+                    sa.children.add(created.child());
+                    events.add(new IkeEvent.ChildSaUp(sa.peerAddress, created.child()));
+                    // The rekey's initiator deletes the old child SA (RFC 7296 §1.3.3).
+                    yield created.replaces()
+                            .map(old -> start(sa, new DeleteChild(old), ExchangeType.INFORMATIONAL,
+                                    Informational.deleteChildSas(List.of(old.inboundSpi()))))
+                            .orElse(List.of());
+                }
+                case CreateChildSaInitiator.Outcome.IkeRekeyed k -> {
+                    rekeyed(sa, k.replacement());
+                    // The old IKE SA goes (RFC 7296 §1.3.2): its children now live on the new one.
+                    yield start(sa, new DeleteIke(), ExchangeType.INFORMATIONAL, Informational.deleteIkeSa());
+                }
+            };
+        };
+    }
+
+    // ---- exchanges we start on an established IKE SA ----
+
+    /** Rekeys a child SA we hold with {@code peer}, with PFS in {@code group} if present. */
+    public List<Outbound> rekeyChildSa(InetAddress peer, ChildSaResult child, Optional<DhGroup> pfs) {
+        Sa sa = idle(peer);
+        CreateChildSaInitiator task = CreateChildSaInitiator.rekeyChild(sa.keying, child, sa.auth.child(), pfs, freshChildSpi(), random);
+        return start(sa, new CreateChild(task), ExchangeType.CREATE_CHILD_SA, task.request());
+    }
+
+    /** Rekeys the IKE SA with {@code peer} (new SPIs and keys; child SAs move over). */
+    public List<Outbound> rekeyIkeSa(InetAddress peer) {
+        Sa sa = idle(peer);
+        CreateChildSaInitiator task = CreateChildSaInitiator.rekeyIke(sa.keying, config.ike().proposals(), freshSpi(), random);
+        return start(sa, new CreateChild(task), ExchangeType.CREATE_CHILD_SA, task.request());
+    }
+
+    /** Deletes one child SA with {@code peer}. */
+    public List<Outbound> deleteChildSa(InetAddress peer, ChildSaResult child) {
+        Sa sa = idle(peer);
+        return start(sa, new DeleteChild(child), ExchangeType.INFORMATIONAL, Informational.deleteChildSas(List.of(child.inboundSpi())));
+    }
+
+    /** Deletes the IKE SA with {@code peer} and, with it, its child SAs. */
+    public List<Outbound> deleteIkeSa(InetAddress peer) {
+        return start(idle(peer), new DeleteIke(), ExchangeType.INFORMATIONAL, Informational.deleteIkeSa());
+    }
+
+    /** An empty INFORMATIONAL: a {@link IkeEvent.PeerAlive} follows the answer, an IkeSaDown the silence. */
+    public List<Outbound> checkLiveness(InetAddress peer) {
+        return start(idle(peer), new Liveness(), ExchangeType.INFORMATIONAL, Informational.liveness());
+    }
+
+    /** True if an established IKE SA with {@code peer} can start an exchange now (none in flight). */
+    public boolean idleWith(InetAddress peer) {
+        return byOurSpi.values().stream().anyMatch(sa -> sa.peerAddress.equals(peer) && sa.state == State.ESTABLISHED
+                && sa.outstanding == null);
+    }
+
+    private Sa idle(InetAddress peer) {
+        return byOurSpi.values().stream()
+                .filter(sa -> sa.peerAddress.equals(peer) && sa.state == State.ESTABLISHED && sa.outstanding == null)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no idle established IKE SA with " + peer));
+    }
+
+    private List<Outbound> start(Sa sa, Pending pending, ExchangeType type, List<Payload> request) {
+        long id = sa.nextRequestId;
+        sa.nextRequestId = (id + 1) & 0xffff_ffffL;
+        List<byte[]> datagrams = seal(sa, type, id, false, request);
+        sa.pending = pending;
+        sa.outstanding = new OutstandingRequest(id, datagrams, config.retransmit(), clock.instant());
+        return outbound(sa, datagrams, sa.remote);
     }
 
     private List<Outbound> protectedRequest(Sa sa, DecodedMessage m, byte[] raw, InetSocketAddress from, boolean onNatT) {
@@ -331,6 +447,7 @@ public final class IkeEngine {
             response = a.response();
             after = () -> {
                 sa.children.removeAll(a.deletedChildren());
+                a.deletedChildren().forEach(c -> events.add(new IkeEvent.ChildSaDown(sa.peerAddress, c)));
                 if (a.deleteIkeSa()) {
                     down(sa, "deleted by the peer");
                 }
@@ -423,21 +540,27 @@ public final class IkeEngine {
 
     private void established(Sa sa) {
         sa.state = State.ESTABLISHED;
+        sa.nextRequestId = sa.initiator ? 2 : 0;
         events.add(new IkeEvent.IkeSaUp(sa.peerAddress, sa.spiI, sa.spiR, sa.initiator));
     }
 
-    private void rekeyed(Sa old, IkeSaKeying replacement) {
-        Sa sa = new Sa(old.peer, false, old.remote);
+    private Sa rekeyed(Sa old, IkeSaKeying replacement) {
+        // The new IKE SA's initiator is whoever started the rekey (RFC 7296 §2.18).
+        Sa sa = new Sa(old.peer, replacement.weInitiated(), old.remote);
         sa.spiI = replacement.initiatorSpi();
         sa.spiR = replacement.responderSpi();
         sa.initResult = old.initResult;
         sa.keying = replacement;
-        sa.sk = SkProtection.of(replacement.suite(), replacement.keys(), false, random);
+        sa.sk = SkProtection.of(replacement.suite(), replacement.keys(), replacement.weInitiated(), random);
         sa.window = new ResponderWindow(0);
+        sa.floated = old.floated;
         sa.state = State.ESTABLISHED;
+        sa.nextRequestId = 0;
         sa.children.addAll(old.children);
-        byOurSpi.put(sa.spiR, sa);
-        events.add(new IkeEvent.IkeSaUp(sa.peerAddress, sa.spiI, sa.spiR, false));
+        old.children.clear();
+        byOurSpi.put(sa.ourSpi(), sa);
+        events.add(new IkeEvent.IkeSaUp(sa.peerAddress, sa.spiI, sa.spiR, replacement.weInitiated()));
+        return sa;
     }
 
     private void down(Sa sa, String reason) {
@@ -445,7 +568,7 @@ public final class IkeEngine {
         if (sa.initFrom != null) {
             halfOpen.completed(sa.spiI, sa.initFrom);
         }
-        events.add(new IkeEvent.IkeSaDown(sa.peerAddress, sa.spiI, reason));
+        events.add(new IkeEvent.IkeSaDown(sa.peerAddress, sa.spiI, reason, sa.children));
     }
 
     /** Events since the last call, oldest first. */

@@ -96,7 +96,11 @@ final class EngineFixture {
                 Transform.dhGroup(DhGroup.CURVE25519)));
         Proposal esp = new Proposal(1, ProtocolId.ESP.value(), Octets.EMPTY, List.of(
                 Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 256), Transform.sequenceNumbers(SequenceNumbers.NO_ESN)));
-        ChildSaConfig child = new ChildSaConfig(List.of(esp), List.of(net(myNet)), List.of(net(peerNet)));
+        // Rekeys with PFS (Curve25519) or without are both acceptable.
+        Proposal espPfs = new Proposal(2, ProtocolId.ESP.value(), Octets.EMPTY, List.of(
+                Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 256), Transform.sequenceNumbers(SequenceNumbers.NO_ESN),
+                Transform.dhGroup(DhGroup.CURVE25519)));
+        ChildSaConfig child = new ChildSaConfig(List.of(esp, espPfs), List.of(net(myNet)), List.of(net(peerNet)));
         IkeAuthConfig auth = new IkeAuthConfig(Identity.fqdn(myName + ".vpn7.example.net"), new Credentials.OwnSharedKey(PSK),
                 Identity.fqdn(peerName + ".vpn7.example.net"), new Credentials.PeerSharedKey(PSK), true, child);
         return new EngineConfig(me, 500, 4500, new IkeInitConfig(List.of(ike), true, List.of(HashAlgorithm.SHA2_256)),
