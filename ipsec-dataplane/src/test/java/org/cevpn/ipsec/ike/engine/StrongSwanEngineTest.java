@@ -86,6 +86,72 @@ class StrongSwanEngineTest {
         }
     }
 
+    /** Shuttles datagrams until {@code done} holds for the events so far. */
+    private static List<IkeEvent> pump(IkeEngine engine, UdpEndpoint ike, UdpEndpoint natT, List<Outbound> first,
+                                       java.util.function.Predicate<List<IkeEvent>> done, StrongSwanPeer peer) throws Exception {
+        List<IkeEvent> events = new ArrayList<>();
+        send(first, ike, natT);
+        long deadline = System.currentTimeMillis() + 8000;
+        while (System.currentTimeMillis() < deadline) {
+            for (UdpEndpoint socket : List.of(ike, natT)) {
+                var got = socket.receive(20);
+                if (got.isPresent()) {
+                    send(engine.receive(got.get().data(), got.get().from(), socket.local().getPort()), ike, natT);
+                }
+            }
+            send(engine.tick(), ike, natT);
+            events.addAll(engine.drainEvents());
+            if (done.test(events)) {
+                return events;
+            }
+        }
+        throw new AssertionError("timed out; events " + events + "\n" + peer.log());
+    }
+
+    private static <E extends IkeEvent> List<E> of(List<IkeEvent> events, Class<E> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    @Test
+    void ourEngineRekeysChecksAndDeletesWithStrongSwan() throws Exception {
+        StrongSwanPeer.Config cfg = new StrongSwanPeer.Config("", "aes128gcm16-prfsha256-x25519", "",
+                "auth = psk\n id = ce2.example.net", "auth = psk", Map.of(), "aes128gcm16-ecp256");
+        try (StrongSwanPeer peer = StrongSwanPeer.start(12, cfg);
+             UdpEndpoint ike = new UdpEndpoint(new InetSocketAddress(peer.localAddress(), 0));
+             UdpEndpoint natT = new UdpEndpoint(new InetSocketAddress(peer.localAddress(), 0))) {
+            var charon = peer.address().getAddress();
+            IkeEngine engine = new IkeEngine(config(peer, ike.local().getPort(), natT.local().getPort(), 500), RANDOM, Clock.systemUTC());
+            List<IkeEvent> up = run(engine, ike, natT, engine.initiate(charon), peer);
+            var first = of(up, IkeEvent.ChildSaUp.class).getFirst().child();
+
+            List<IkeEvent> rekeyed = pump(engine, ike, natT, engine.rekeyChildSa(charon, first, java.util.Optional.of(DhGroup.ECP_256)),
+                    ev -> !of(ev, IkeEvent.ChildSaDown.class).isEmpty(), peer);
+            var second = of(rekeyed, IkeEvent.ChildSaUp.class).getFirst().child();
+            assertEquals(first, of(rekeyed, IkeEvent.ChildSaDown.class).getFirst().child());
+            Map<String, byte[]> logged = peer.loggedSecrets();
+            assertTrue(java.util.Arrays.equals(logged.get("encryption initiator key"), second.keys().encryptionInitiator()),
+                    "charon's rekeyed child key");
+
+            List<IkeEvent> ikeRekeyed = pump(engine, ike, natT, engine.rekeyIkeSa(charon),
+                    ev -> !of(ev, IkeEvent.IkeSaDown.class).isEmpty(), peer);
+            assertEquals(1, of(ikeRekeyed, IkeEvent.IkeSaUp.class).size(), ikeRekeyed::toString);
+            assertTrue(of(ikeRekeyed, IkeEvent.IkeSaDown.class).getFirst().children().isEmpty());
+            logged = peer.loggedSecrets();
+            var newUp = of(ikeRekeyed, IkeEvent.IkeSaUp.class).getFirst();
+            assertTrue(newUp.weInitiated());
+
+            pump(engine, ike, natT, engine.checkLiveness(charon), ev -> !of(ev, IkeEvent.PeerAlive.class).isEmpty(), peer);
+            List<IkeEvent> gone = pump(engine, ike, natT, engine.deleteIkeSa(charon),
+                    ev -> !of(ev, IkeEvent.IkeSaDown.class).isEmpty(), peer);
+            assertEquals(List.of(second), of(gone, IkeEvent.IkeSaDown.class).getFirst().children());
+            String log = peer.log();
+            assertTrue(log.contains("CHILD_SA net{2} established"), log);
+            assertTrue(log.contains("received DELETE for IKE_SA peer[2]"), log);
+            assertEquals(0, engine.drops(Drop.INTERNAL_ERROR));
+            assertEquals(0, engine.ikeSaCount());
+        }
+    }
+
     @Test
     void strongSwanInitiatesToOurEngine() throws Exception {
         int port = 45_000 + RANDOM.nextInt(10_000);

@@ -21,7 +21,6 @@ import org.cevpn.ipsec.ike.message.HashAlgorithm;
 import org.cevpn.ipsec.ike.message.IkeDecoder;
 import org.cevpn.ipsec.ike.message.IkeHeader;
 import org.cevpn.ipsec.ike.message.Octets;
-import org.cevpn.ipsec.ike.message.Payload;
 import org.cevpn.ipsec.ike.message.Proposal;
 import org.cevpn.ipsec.ike.message.ProtocolId;
 import org.cevpn.ipsec.ike.message.PseudorandomFunction;
