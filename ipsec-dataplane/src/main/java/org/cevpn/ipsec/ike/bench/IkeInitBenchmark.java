@@ -26,9 +26,9 @@ import org.cevpn.ipsec.ike.task.IkeInitInitiator;
 import org.cevpn.ipsec.ike.task.IkeInitResponder;
 
 /**
- * Prints what IKE_SA_INIT costs in CPU here, one thread: codec round trips, each DH group's key
- * generation plus agreement, and complete in-memory IKE_SA_INIT exchanges (both sides' work) per
- * group. The comparison is the groups against each other and the codec against the crypto; the
+ * Prints what IKE costs in CPU here, one thread: codec round trips, each DH group's key
+ * generation plus agreement, complete in-memory IKE_SA_INIT exchanges (both sides' work) per
+ * group, and whole tunnels (IKE_SA_INIT + IKE_AUTH + child SA) between two engines. The comparison is the groups against each other and the codec against the crypto; the
  * DESIGN.md figure for strongSwan (INIT+AUTH, MODP-2048, 11.7 ms on the wire) is for reference.
  * A benchmark, not a test: it never fails on a time.
  *
@@ -84,6 +84,52 @@ public final class IkeInitBenchmark {
                 }
             });
         }
+        engines(seconds);
+    }
+
+    /** Two engines, in memory: IKE_SA_INIT and IKE_AUTH with a child SA, both sides' whole work. */
+    private static void engines(double seconds) throws Exception {
+        InetAddress a = InetAddress.getByName("192.0.2.1");
+        InetAddress b = InetAddress.getByName("192.0.2.2");
+        report("engine to engine: IKE_SA_INIT + IKE_AUTH + child SA, X25519, PSK", seconds, () -> {
+            try {
+                org.cevpn.ipsec.ike.engine.IkeEngine ea = engine(a, b);
+                org.cevpn.ipsec.ike.engine.IkeEngine eb = engine(b, a);
+                java.util.ArrayDeque<org.cevpn.ipsec.ike.engine.Outbound> toB = new java.util.ArrayDeque<>(ea.initiate(b));
+                java.util.ArrayDeque<org.cevpn.ipsec.ike.engine.Outbound> toA = new java.util.ArrayDeque<>();
+                while (!toA.isEmpty() || !toB.isEmpty()) {
+                    org.cevpn.ipsec.ike.engine.Outbound o;
+                    if ((o = toB.poll()) != null) {
+                        toA.addAll(eb.receive(o.payload(), new InetSocketAddress(a, o.to().getPort()), o.to().getPort()));
+                    }
+                    if ((o = toA.poll()) != null) {
+                        toB.addAll(ea.receive(o.payload(), new InetSocketAddress(b, o.to().getPort()), o.to().getPort()));
+                    }
+                }
+                return ea.drainEvents().size() + eb.drainEvents().size();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static org.cevpn.ipsec.ike.engine.IkeEngine engine(InetAddress me, InetAddress peer) throws Exception {
+        byte[] psk = "bench".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        org.cevpn.ipsec.ike.message.TrafficSelector any = org.cevpn.ipsec.ike.message.TrafficSelector.range(
+                InetAddress.getByName("10.0.0.0"), InetAddress.getByName("10.255.255.255"));
+        Proposal esp = new Proposal(1, ProtocolId.ESP.value(), Octets.EMPTY, List.of(
+                Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 256),
+                Transform.sequenceNumbers(org.cevpn.ipsec.ike.message.SequenceNumbers.NO_ESN)));
+        var auth = new org.cevpn.ipsec.ike.task.IkeAuthConfig(org.cevpn.ipsec.ike.task.Identity.address(me),
+                new org.cevpn.ipsec.ike.task.Credentials.OwnSharedKey(psk), org.cevpn.ipsec.ike.task.Identity.address(peer),
+                new org.cevpn.ipsec.ike.task.Credentials.PeerSharedKey(psk), false,
+                new org.cevpn.ipsec.ike.task.ChildSaConfig(List.of(esp), List.of(any), List.of(any)));
+        var ike = new IkeInitConfig(List.of(new Proposal(1, ProtocolId.IKE.value(), Octets.EMPTY, List.of(
+                Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 256), Transform.prf(PseudorandomFunction.HMAC_SHA2_256),
+                Transform.dhGroup(DhGroup.CURVE25519)))), true, List.of(HashAlgorithm.SHA2_256));
+        return new org.cevpn.ipsec.ike.engine.IkeEngine(new org.cevpn.ipsec.ike.engine.EngineConfig(me, 500, 4500, ike,
+                List.of(new org.cevpn.ipsec.ike.engine.PeerConfig(peer, auth)), 1000,
+                org.cevpn.ipsec.ike.sa.RetransmitPolicy.STRONGSWAN_DEFAULT, 1280), RANDOM, java.time.Clock.systemUTC());
     }
 
     private static IkeInitConfig config(DhGroup group) {
