@@ -54,12 +54,18 @@ public final class TunnelTopology implements AutoCloseable {
      *                side); the TUN's gso_max_size is set so such an ESP packet still fits one UDP datagram
      */
     public static TunnelTopology start(EncryptionAlgorithm alg, int tunMtu, boolean offload) throws IOException, InterruptedException {
+        return start(alg, tunMtu, offload, offload);
+    }
+
+    /** @param superPackets whether the static SAs mark the peer as taking super-packets (only with offload) */
+    public static TunnelTopology start(EncryptionAlgorithm alg, int tunMtu, boolean offload, boolean superPackets)
+            throws IOException, InterruptedException {
         String prefix = "cve" + Integer.toHexString(new SecureRandom().nextInt(0x10000) | 0x10000).substring(1);
         Path dir = Files.createTempDirectory("cevpn-tunnel-");
         TunnelTopology t = new TunnelTopology(prefix, dir, offload);
         try {
             t.build(tunMtu);
-            t.startDataPlanes(alg);
+            t.startDataPlanes(alg, superPackets);
             return t;
         } catch (IOException | InterruptedException | RuntimeException e) {
             t.close();
@@ -68,6 +74,22 @@ public final class TunnelTopology implements AutoCloseable {
     }
 
     private void build(int tunMtu) throws IOException, InterruptedException {
+        buildLinks();
+        for (String n : new String[] {"ce1", "ce2"}) {
+            run("ip", "-n", ns(n), "tuntap", "add", "dev", "tun0", "mode", "tun");
+            run("ip", "-n", ns(n), "link", "set", "tun0", "mtu", Integer.toString(tunMtu), "up");
+            if (offload) {
+                // Above the GSO size Linux TCP builds (64 KiB minus headers), so super-packets reach us whole
+                // (the kernel segments anything at or above gso_max_size in software), and at most the
+                // largest inner packet one ESP-in-UDP datagram can carry.
+                run("ip", "-n", ns(n), "link", "set", "tun0", "gso_max_size",
+                        Integer.toString(org.cevpn.ipsec.dataplane.DataPlane.MAX_INNER_PACKET));
+            }
+        }
+        useTunnel(true);
+    }
+
+    private void buildLinks() throws IOException, InterruptedException {
         for (String n : NODES) {
             run("ip", "netns", "add", ns(n));
             run("ip", "-n", ns(n), "link", "set", "lo", "up");
@@ -91,18 +113,6 @@ public final class TunnelTopology implements AutoCloseable {
         for (String n : new String[] {"ce1", "pe", "ce2"}) {
             run("ip", "netns", "exec", ns(n), "sysctl", "-qw", "net.ipv4.ip_forward=1");
         }
-        for (String n : new String[] {"ce1", "ce2"}) {
-            run("ip", "-n", ns(n), "tuntap", "add", "dev", "tun0", "mode", "tun");
-            run("ip", "-n", ns(n), "link", "set", "tun0", "mtu", Integer.toString(tunMtu), "up");
-            if (offload) {
-                // Above the GSO size Linux TCP builds (64 KiB minus headers), so super-packets reach us whole
-                // (the kernel segments anything at or above gso_max_size in software), and at most the
-                // largest inner packet one ESP-in-UDP datagram can carry.
-                run("ip", "-n", ns(n), "link", "set", "tun0", "gso_max_size",
-                        Integer.toString(org.cevpn.ipsec.dataplane.DataPlane.MAX_INNER_PACKET));
-            }
-        }
-        useTunnel(true);
     }
 
     /** Routes the sites through the TUN devices (our ESP), or in the clear over pe (the veth baseline). */
@@ -121,6 +131,77 @@ public final class TunnelTopology implements AutoCloseable {
         }
     }
 
+    /**
+     * The comparison: the same topology without our data planes, strongSwan's charon on ce1 and ce2
+     * with kernel-libipsec (its user-space ESP over UDP/4500) and an IKEv2 PSK tunnel with AES-256-GCM.
+     */
+    public static TunnelTopology startStrongSwan() throws IOException, InterruptedException {
+        String prefix = "cvs" + Integer.toHexString(new SecureRandom().nextInt(0x10000) | 0x10000).substring(1);
+        Path dir = Files.createTempDirectory("cevpn-strongswan-");
+        TunnelTopology t = new TunnelTopology(prefix, dir, false);
+        try {
+            t.buildLinks();
+            t.startCharons();
+            return t;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            t.close();
+            throw e;
+        }
+    }
+
+    private void startCharons() throws IOException, InterruptedException {
+        String psk = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        String[][] sides = {{"ce1", "192.0.2.1", "198.51.100.1", "10.1.0.0/24", "10.2.0.0/24"},
+                {"ce2", "198.51.100.1", "192.0.2.1", "10.2.0.0/24", "10.1.0.0/24"}};
+        for (String[] s : sides) {
+            Path d = workDir.resolve(s[0]);
+            Files.createDirectories(d);
+            Files.writeString(d.resolve("strongswan.conf"), """
+                    charon {
+                      load = random nonce openssl aes sha1 sha2 hmac gcm pem pkcs1 x509 pubkey kdf kernel-libipsec kernel-netlink socket-default vici updown
+                      plugins { vici { socket = unix://%s/charon.vici } }
+                      filelog { log { path = %s/charon.log
+                                      default = 1 } }
+                    }
+                    """.formatted(d, d));
+            Files.writeString(d.resolve("swanctl.conf"), """
+                    connections {
+                      net {
+                        local_addrs = %s
+                        remote_addrs = %s
+                        proposals = aes256-sha256-modp2048
+                        local { auth = psk
+                                id = %s }
+                        remote { auth = psk
+                                 id = %s }
+                        children { net { local_ts = %s
+                                         remote_ts = %s
+                                         esp_proposals = aes256gcm16 } }
+                      }
+                    }
+                    secrets { ike-1 { id-1 = ce1
+                                      id-2 = ce2
+                                      secret = 0x%s } }
+                    """.formatted(s[1], s[2], s[0], s[0].equals("ce1") ? "ce2" : "ce1", s[3], s[4], psk));
+            Process charon = new ProcessBuilder("ip", "netns", "exec", ns(s[0]), "env", "STRONGSWAN_CONF=" + d.resolve("strongswan.conf"),
+                    "sh", "-c", "mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon")
+                    .redirectErrorStream(true).redirectOutput(d.resolve("charon.out").toFile()).start();
+            dataPlanes.add(charon);
+        }
+        for (String[] s : sides) {
+            Path d = workDir.resolve(s[0]);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!Files.exists(d.resolve("charon.vici"))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("charon in " + s[0] + " did not start: " + Files.readString(d.resolve("charon.out")));
+                }
+                Thread.sleep(100);
+            }
+            run(30, "swanctl", "--load-all", "--file", d.resolve("swanctl.conf").toString(), "--uri", "unix://" + d.resolve("charon.vici"));
+        }
+        run(30, "swanctl", "--initiate", "--child", "net", "--uri", "unix://" + workDir.resolve("ce1").resolve("charon.vici"));
+    }
+
     private void link(String a, String ifA, String b, String ifB) throws IOException, InterruptedException {
         String tmpA = prefix + a + "x";
         String tmpB = prefix + b + "y";
@@ -134,7 +215,7 @@ public final class TunnelTopology implements AutoCloseable {
         run("ip", "-n", ns(node), "link", "set", dev, "up");
     }
 
-    private void startDataPlanes(EncryptionAlgorithm alg) throws IOException, InterruptedException {
+    private void startDataPlanes(EncryptionAlgorithm alg, boolean superPackets) throws IOException, InterruptedException {
         SecureRandom random = new SecureRandom();
         String k12 = key(random, alg);
         String k21 = key(random, alg);
@@ -153,6 +234,13 @@ public final class TunnelTopology implements AutoCloseable {
         Files.writeString(workDir.resolve("ce2.sas"), String.join("\n",
                 "sa out spi=0x2002 peer=192.0.2.1:4500 enc=" + enc + " key=" + k21 + integ21 + " local=10.2.0.0/24 remote=10.1.0.0/24",
                 "sa in spi=0x1001 peer=192.0.2.1 enc=" + enc + " key=" + k12 + integ12 + " local=10.2.0.0/24 remote=10.1.0.0/24", ""));
+        if (superPackets) {
+            // Both ends are this data plane with TUN offloads: super-packets may cross as one ESP packet.
+            for (String n : new String[] {"ce1.sas", "ce2.sas"}) {
+                Path f = workDir.resolve(n);
+                Files.writeString(f, Files.readString(f).replace("sa out ", "sa out super-packets=yes "));
+            }
+        }
         dataPlanes.add(spawnDataPlane("ce1", "192.0.2.1"));
         dataPlanes.add(spawnDataPlane("ce2", "198.51.100.1"));
         for (String n : new String[] {"ce1", "ce2"}) {
@@ -199,19 +287,30 @@ public final class TunnelTopology implements AutoCloseable {
         return run(timeoutSeconds, full.toArray(String[]::new));
     }
 
-    /** Starts a command inside a namespace. */
+    /** Starts a command inside a namespace (standard error merged into its output). */
     public Process spawn(String node, String... cmd) throws IOException {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(node)));
         full.addAll(List.of(cmd));
         return new ProcessBuilder(full).redirectErrorStream(true).start();
     }
 
-    /** An iperf3 TCP transfer from h1 to h2 for {@code seconds}; returns the receiver's rate in Gbit/s. */
+    /** Starts a command inside a namespace whose standard error is discarded (clean machine-readable output). */
+    public Process spawnQuiet(String node, String... cmd) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(node)));
+        full.addAll(List.of(cmd));
+        return new ProcessBuilder(full).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /**
+     * An iperf3 TCP transfer from h1 to h2 for {@code seconds} after a 2-second warm-up that iperf3
+     * leaves out of the result ({@code -O 2}: TCP slow start, and the JIT compiling the data plane);
+     * returns the receiver's rate in Gbit/s.
+     */
     public double iperf(int seconds) throws IOException, InterruptedException {
         Process server = spawn("h2", "iperf3", "-s", "-1", "-p", "5201");
         try {
             Thread.sleep(300);
-            String json = exec("h1", seconds + 20L, "iperf3", "-c", "10.2.0.2", "-p", "5201", "-t", Integer.toString(seconds), "-J");
+            String json = exec("h1", seconds + 20L, "iperf3", "-c", "10.2.0.2", "-p", "5201", "-t", Integer.toString(seconds), "-O", "2", "-J");
             Matcher m = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*?\"bits_per_second\"\\s*:\\s*([0-9.eE+]+)", Pattern.DOTALL).matcher(json);
             if (!m.find()) {
                 throw new IOException("no iperf3 result: " + json);
@@ -251,22 +350,37 @@ public final class TunnelTopology implements AutoCloseable {
 
     /** Stops the data planes (they print their counters) and deletes every namespace. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() {
         if (closed) {
             return;
         }
         closed = true;
         for (Process p : dataPlanes) {
-            // ip netns exec replaces itself with java, so this signals the data plane JVM itself.
+            // ip netns exec replaces itself with the program, so this signals the data plane JVM (or charon) itself.
             p.destroy();
         }
+        boolean interrupted = false;
         for (Process p : dataPlanes) {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
                 p.destroyForcibly();
             }
         }
         for (String n : NODES) {
-            runQuiet("ip", "netns", "del", ns(n));
+            try {
+                run("ip", "netns", "del", ns(n));
+            } catch (IOException e) {
+                // absent already: fine
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -20,6 +20,7 @@ import org.cevpn.ipsec.esp.SecurityAssociation;
 import org.cevpn.ipsec.esp.SecurityAssociationDatabase;
 import org.cevpn.ipsec.io.PacketBatch;
 import org.cevpn.ipsec.io.PacketPort;
+import org.cevpn.ipsec.io.TcpSegmenter;
 import org.cevpn.ipsec.io.UdpSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,12 @@ public final class DataPlane implements AutoCloseable {
     private final LongAdder espDelivered = new LongAdder();
     private final LongAdder toGateway = new LongAdder();
     private final ScheduledExecutorService timer;
+    // Owned by the esp-out thread.
+    private final byte[] out = new byte[MAX_INNER_PACKET + OutboundSa.MAX_OVERHEAD];
+    private final ByteBuffer outBuf = ByteBuffer.wrap(out);
+    private final TcpSegmenter segmenter = new TcpSegmenter(0, MAX_INNER_PACKET);
+    private OutboundSa currentSa;
+    private final TcpSegmenter.Sink segmentSink = (b, o, l) -> protectAndSend(currentSa, b, o, l);
     private final List<Thread> threads;
     private volatile boolean closing;
 
@@ -99,8 +106,6 @@ public final class DataPlane implements AutoCloseable {
 
     private void outboundLoop() {
         PacketBatch batch = new PacketBatch(32, MAX_INNER_PACKET, OutboundSa.TRAILER_ROOM);
-        byte[] out = new byte[MAX_INNER_PACKET + OutboundSa.MAX_OVERHEAD];
-        ByteBuffer outBuf = ByteBuffer.wrap(out);
         IpPacketView view = new IpPacketView();
         while (!closing) {
             int n;
@@ -117,7 +122,7 @@ public final class DataPlane implements AutoCloseable {
             }
             for (int i = 0; i < n; i++) {
                 try {
-                    outbound(batch.buffer(i), batch.offset(i), batch.length(i), view, out, outBuf);
+                    outbound(batch.buffer(i), batch.offset(i), batch.length(i), batch.gsoSize(i), view);
                 } catch (RuntimeException e) {
                     // A bug must not stop the data plane: count it, say it once per occurrence, carry on.
                     drops.count(DropReason.MALFORMED);
@@ -127,7 +132,7 @@ public final class DataPlane implements AutoCloseable {
         }
     }
 
-    private void outbound(byte[] pkt, int off, int len, IpPacketView view, byte[] out, ByteBuffer outBuf) {
+    private void outbound(byte[] pkt, int off, int len, int gsoSize, IpPacketView view) {
         if (len < 0) {
             drops.count(DropReason.OVERSIZE);
             return;
@@ -150,7 +155,24 @@ public final class DataPlane implements AutoCloseable {
             }
             return;
         }
-        int n = sa.encapsulate(pkt, off, view.length(), out, 0);
+        if (gsoSize > 0 && !sa.config().superPackets()) {
+            // A TCP super-packet for a peer that takes only ordinary packets: segment it first.
+            currentSa = sa;
+            try {
+                if (segmenter.segment(pkt, off, view.length(), gsoSize, segmentSink) > 0) {
+                    return;
+                }
+                // Not segmentable (IPv6 extension headers): sent whole; the peer reassembles the datagram.
+            } catch (IOException e) {
+                drops.count(DropReason.SEND_FAILED);
+                return;
+            }
+        }
+        protectAndSend(sa, pkt, off, view.length());
+    }
+
+    private void protectAndSend(OutboundSa sa, byte[] pkt, int off, int len) {
+        int n = sa.encapsulate(pkt, off, len, out, 0);
         if (n < 0) {
             drops.countCode(n);
             return;

@@ -89,11 +89,14 @@ public final class DataPlaneMain {
                 System.err.println("dataplane: close: " + e);
             }
             System.err.println("dataplane: esp sent " + dp.espSent() + ", delivered " + dp.espDelivered() + ", " + dp.drops());
+            System.err.println("dataplane: cpu-ms " + ProcessHandle.current().info().totalCpuDuration()
+                    .map(java.time.Duration::toMillis).orElse(-1L));
             for (SecurityAssociation sa : sad.all()) {
                 System.err.println("dataplane: " + sa + " " + sa.stats());
             }
             done.countDown();
         }));
+        Warmup.run(sas.stream().map(SaConfig::encryption).collect(java.util.stream.Collectors.toSet()));
         dp.start();
         System.out.println("ready " + tun + " " + sockets.natTAddress() + " " + sas.size() + " SAs");
         System.out.flush();

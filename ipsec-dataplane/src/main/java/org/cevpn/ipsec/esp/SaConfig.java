@@ -16,13 +16,16 @@ import org.cevpn.ipsec.crypto.SecretBytes;
  *             (checked in {@link Mode#TRANSPORT_IPIP}, informational in tunnel mode where NAT may move it)
  * @param localSelectors our side's selectors (source of outbound, destination of inbound packets)
  * @param remoteSelectors the peer side's selectors
+ * @param superPackets outbound: the peer accepts ESP packets carrying TCP super-packets larger than the
+ *                     path MTU (it is this data plane with TUN offloads; the UDP datagram is IP-fragmented
+ *                     on the way). Without it, super-packets are segmented to their MSS before ESP.
  */
 public record SaConfig(Direction direction, int spi, Mode mode,
                        EncryptionAlgorithm encryption, SecretBytes encryptionKey,
                        IntegrityAlgorithm integrity, SecretBytes integrityKey,
                        boolean esn, int replayWindow, Lifetime lifetime,
                        List<TrafficSelector> localSelectors, List<TrafficSelector> remoteSelectors,
-                       InetSocketAddress peer) {
+                       InetSocketAddress peer, boolean superPackets) {
 
     public SaConfig {
         Objects.requireNonNull(direction, "direction");
@@ -75,6 +78,7 @@ public record SaConfig(Direction direction, int spi, Mode mode,
         private List<TrafficSelector> local = List.of();
         private List<TrafficSelector> remote = List.of();
         private InetSocketAddress peer;
+        private boolean superPackets;
 
         public Builder direction(Direction d) { this.direction = d; return this; }
         public Builder spi(int s) { this.spi = s; return this; }
@@ -87,10 +91,11 @@ public record SaConfig(Direction direction, int spi, Mode mode,
         public Builder localSelectors(List<TrafficSelector> ts) { this.local = ts; return this; }
         public Builder remoteSelectors(List<TrafficSelector> ts) { this.remote = ts; return this; }
         public Builder peer(InetSocketAddress p) { this.peer = p; return this; }
+        public Builder superPackets(boolean on) { this.superPackets = on; return this; }
 
         public SaConfig build() {
             return new SaConfig(direction, spi, mode, encryption, encryptionKey, integrity, integrityKey, esn,
-                    replayWindow, lifetime, local, remote, peer);
+                    replayWindow, lifetime, local, remote, peer, superPackets);
         }
     }
 }

@@ -102,6 +102,21 @@ public final class SecurityAssociationDatabase {
         return null;
     }
 
+    /**
+     * The newest live outbound SA towards the peer CE at {@code peer} (the selection the draft describes
+     * for transport mode over IP-in-IP: by the outer destination), or null.
+     */
+    public OutboundSa selectOutbound(java.net.InetAddress peer) {
+        OutboundSa[] sas = outbound;
+        for (int i = sas.length - 1; i >= 0; i--) {
+            OutboundSa sa = sas[i];
+            if (!sa.hardExpired && sa.config().peer().getAddress().equals(peer)) {
+                return sa;
+            }
+        }
+        return null;
+    }
+
     /** Every installed SA: outbound first, then inbound. */
     public List<SecurityAssociation> all() {
         List<SecurityAssociation> all = new ArrayList<>(Arrays.asList(outbound));

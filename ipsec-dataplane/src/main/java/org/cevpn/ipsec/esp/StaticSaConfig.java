@@ -27,12 +27,14 @@ import org.cevpn.ipsec.crypto.SecretBytes;
  *
  * Optional: {@code mode=tunnel|transport-ipip}, {@code esn=yes|no} (default yes), {@code window=N}
  * (default 1024), {@code lifetime-bytes=SOFT/HARD}, {@code lifetime-packets=SOFT/HARD},
- * {@code lifetime-seconds=SOFT/HARD}; {@code local}/{@code remote} may repeat or hold comma lists.
+ * {@code lifetime-seconds=SOFT/HARD}, {@code super-packets=yes} (outbound: the peer is this data plane
+ * with TUN offloads; see {@link SaConfig#superPackets()}); {@code local}/{@code remote} may repeat or
+ * hold comma lists.
  * Errors name the line and the attribute, never a key's value.
  */
 public final class StaticSaConfig {
     private static final Set<String> KNOWN = Set.of("spi", "peer", "mode", "enc", "key", "integ", "integ-key", "esn",
-            "window", "local", "remote", "lifetime-bytes", "lifetime-packets", "lifetime-seconds");
+            "window", "local", "remote", "lifetime-bytes", "lifetime-packets", "lifetime-seconds", "super-packets");
 
     private StaticSaConfig() {}
 
@@ -109,6 +111,11 @@ public final class StaticSaConfig {
             case "yes", "true", "on" -> true;
             case "no", "false", "off" -> false;
             default -> throw new IllegalArgumentException("esn must be yes or no");
+        });
+        b.superPackets(switch (attrs.getOrDefault("super-packets", "no")) {
+            case "yes", "true", "on" -> true;
+            case "no", "false", "off" -> false;
+            default -> throw new IllegalArgumentException("super-packets must be yes or no");
         });
         if (attrs.containsKey("window")) {
             b.replayWindow(parseInt("window", attrs.get("window")));

@@ -3,7 +3,6 @@ package org.cevpn.ipsec.esp;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
-import java.util.HexFormat;
 
 /**
  * One traffic selector as IKEv2 carries it (RFC 7296 §3.13.1): an address range, an IP protocol
@@ -142,9 +141,5 @@ public final class TrafficSelector {
         String proto = protocol == 0 ? "" : " proto " + protocol;
         String ports = startPort == 0 && endPort == 65535 ? "" : " ports " + startPort + "-" + endPort;
         return range + proto + ports;
-    }
-
-    static String hex(byte[] b) {
-        return HexFormat.of().formatHex(b);
     }
 }

@@ -14,8 +14,13 @@ import java.util.concurrent.TimeUnit;
 public final class MemoryPacketPort implements PacketPort {
     private static final byte[] CLOSED = new byte[0];
 
+    /** A queued packet, with the segment size when it stands for a TCP super-packet (as a TUN with TSO gives). */
+    private record Queued(byte[] packet, int gsoSize) {}
+
+    private static final Queued CLOSED_MARK = new Queued(CLOSED, 0);
+
     private final String name;
-    private final BlockingQueue<byte[]> toDataPlane;
+    private final BlockingQueue<Queued> toDataPlane;
     private final BlockingQueue<byte[]> fromDataPlane;
     private volatile boolean closed;
     private long refused;
@@ -28,7 +33,12 @@ public final class MemoryPacketPort implements PacketPort {
 
     /** Offers a packet to the data plane; false (and counted) when the queue is full or the port closed. */
     public boolean inject(byte[] packet) {
-        if (closed || !toDataPlane.offer(packet.clone())) {
+        return injectSuperPacket(packet, 0);
+    }
+
+    /** Offers a TCP super-packet whose segment size is {@code mss}, as a TUN device with TSO hands them over. */
+    public boolean injectSuperPacket(byte[] packet, int mss) {
+        if (closed || !toDataPlane.offer(new Queued(packet.clone(), mss))) {
             synchronized (this) {
                 refused++;
             }
@@ -48,7 +58,7 @@ public final class MemoryPacketPort implements PacketPort {
 
     @Override
     public int receive(PacketBatch batch) throws IOException {
-        byte[] first;
+        Queued first;
         try {
             do {
                 if (closed) {
@@ -60,14 +70,16 @@ public final class MemoryPacketPort implements PacketPort {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        if (first == CLOSED) {
+        if (first == CLOSED_MARK) {
             return -1;
         }
         int n = 0;
-        for (byte[] p = first; p != null && p != CLOSED; p = n < batch.capacity() ? toDataPlane.poll() : null) {
+        for (Queued q = first; q != null && q != CLOSED_MARK; q = n < batch.capacity() ? toDataPlane.poll() : null) {
+            byte[] p = q.packet();
             int len = Math.min(p.length, batch.maxPacket());
             System.arraycopy(p, 0, batch.buffer(n), HEADROOM, len);
             batch.setOffset(n, HEADROOM);
+            batch.setGsoSize(n, q.gsoSize());
             batch.setLength(n, p.length > batch.maxPacket() ? -1 : len); // -1: oversize, the reader counts it
             n++;
         }
@@ -93,6 +105,6 @@ public final class MemoryPacketPort implements PacketPort {
     @Override
     public void close() {
         closed = true;
-        toDataPlane.offer(CLOSED);
+        toDataPlane.offer(CLOSED_MARK);
     }
 }

@@ -9,6 +9,7 @@ public final class PacketBatch {
     private final byte[][] buffers;
     private final int[] lengths;
     private final int[] offsets;
+    private final int[] gsoSizes;
     private final int maxPacket;
     private int count;
 
@@ -19,6 +20,7 @@ public final class PacketBatch {
         this.buffers = new byte[capacity][PacketPort.HEADROOM + maxPacket + tailroom];
         this.lengths = new int[capacity];
         this.offsets = new int[capacity];
+        this.gsoSizes = new int[capacity];
         this.maxPacket = maxPacket;
     }
 
@@ -35,6 +37,11 @@ public final class PacketBatch {
     public int offset(int i) { return offsets[i]; }
 
     public void setOffset(int i, int off) { offsets[i] = off; }
+
+    /** For a TCP super-packet from an offloading port, its segment size (MSS); 0 for an ordinary packet. */
+    public int gsoSize(int i) { return gsoSizes[i]; }
+
+    public void setGsoSize(int i, int mss) { gsoSizes[i] = mss; }
 
     public void setLength(int i, int len) { lengths[i] = len; }
 

@@ -41,11 +41,7 @@ public final class TunDevice implements PacketPort {
     private static final long TUN_F_CSUM = 0x01;
     private static final long TUN_F_TSO4 = 0x02;
     private static final long TUN_F_TSO6 = 0x04;
-    /** struct virtio_net_hdr: flags, gso_type, hdr_len, gso_size, csum_start, csum_offset (little-endian). */
-    private static final int VNET_HDR = 10;
-    private static final int VIRTIO_NET_HDR_F_NEEDS_CSUM = 1;
-    private static final int VIRTIO_NET_HDR_GSO_TCPV4 = 1;
-    private static final int VIRTIO_NET_HDR_GSO_TCPV6 = 4;
+    private static final int VNET_HDR = VirtioNetHeader.LENGTH;
     private static final short POLLIN = 0x0001;
     private static final int IFNAMSIZ = 16;
 
@@ -77,6 +73,7 @@ public final class TunDevice implements PacketPort {
     private static final MethodHandle CLOSE = downcall("close",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
 
+    @SuppressWarnings("restricted") // native access is this class's job; the launcher enables it
     private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new IllegalStateException("libc has no " + name));
         return LINKER.downcallHandle(symbol, fd, options);
@@ -97,6 +94,8 @@ public final class TunDevice implements PacketPort {
     private boolean fdClosed;
     /** The last array written from and its segment: the data plane writes from one buffer per thread. */
     private volatile WriteSource lastWrite;
+    private final TcpSegmenter segmenter = new TcpSegmenter(HEADROOM, 65536);
+    private final TcpSegmenter.Sink writer = this::write;
 
     private record WriteSource(byte[] array, int offset, MemorySegment segment) {}
 
@@ -221,13 +220,19 @@ public final class TunDevice implements PacketPort {
                         break; // EAGAIN: drained (a real error shows up as POLLERR/POLLNVAL below)
                     }
                     int len = (int) r;
+                    int gso = 0;
                     if (offload) {
                         len -= VNET_HDR;
                         if (len <= 0) {
                             continue;
                         }
-                        completeChecksum(batch.buffer(n), len);
+                        byte[] b = batch.buffer(n);
+                        VirtioNetHeader.completeChecksum(b, HEADROOM - VNET_HDR, HEADROOM, len);
+                        if (b[HEADROOM - VNET_HDR + 1] != 0) {
+                            gso = VirtioNetHeader.le16(b, HEADROOM - VNET_HDR + 4);
+                        }
                     }
+                    batch.setGsoSize(n, gso);
                     batch.setOffset(n, HEADROOM);
                     batch.setLength(n, len);
                     n++;
@@ -253,88 +258,29 @@ public final class TunDevice implements PacketPort {
         }
     }
 
-    private static int le16(byte[] b, int i) {
-        return (b[i] & 0xff) | ((b[i + 1] & 0xff) << 8);
-    }
-
-    private static void putLe16(byte[] b, int i, int v) {
-        b[i] = (byte) v;
-        b[i + 1] = (byte) (v >>> 8);
-    }
-
-    /** Finishes a partial checksum (NEEDS_CSUM) so the packet at HEADROOM is complete and valid. */
-    private static void completeChecksum(byte[] b, int len) {
-        int h = HEADROOM - VNET_HDR;
-        if ((b[h] & VIRTIO_NET_HDR_F_NEEDS_CSUM) == 0) {
-            return;
-        }
-        int start = le16(b, h + 6);
-        int field = start + le16(b, h + 8);
-        if (start >= len || field + 2 > len) {
-            return; // malformed header: leave the packet as is, the peer will drop it
-        }
-        int c = ~InternetChecksum.fold(InternetChecksum.sum(b, HEADROOM + start, len - start, 0)) & 0xffff;
-        if (c == 0 && field - start == 6) {
-            c = 0xffff; // UDP: 0 means "no checksum"
-        }
-        b[HEADROOM + field] = (byte) (c >>> 8);
-        b[HEADROOM + field + 1] = (byte) c;
-    }
-
-    /**
-     * Writes the virtio-net header in front of the packet at {@code off}: GSO for a TCP packet larger
-     * than the MTU (its checksum becomes the pseudo-header partial the kernel expects), none otherwise.
-     */
-    private void writeVnetHeader(byte[] b, int off, int len) {
-        int h = off - VNET_HDR;
-        java.util.Arrays.fill(b, h, off, (byte) 0);
-        if (len <= mtu) {
-            return;
-        }
-        int version = (b[off] & 0xff) >>> 4;
-        int ipHl;
-        int proto;
-        if (version == 4) {
-            ipHl = (b[off] & 0x0f) * 4;
-            proto = b[off + 9] & 0xff;
-            int frag = ((b[off + 6] & 0x3f) << 8) | (b[off + 7] & 0xff);
-            if (frag != 0) {
-                return;
-            }
-        } else if (version == 6) {
-            ipHl = 40;
-            proto = b[off + 6] & 0xff;
-        } else {
-            return;
-        }
-        if (proto != 6 || len < ipHl + 20) {
-            return;
-        }
-        int tcpHl = ((b[off + ipHl + 12] & 0xff) >>> 4) * 4;
-        if (tcpHl < 20 || len <= ipHl + tcpHl || mtu <= ipHl + tcpHl) {
-            return;
-        }
-        b[h] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-        b[h + 1] = (byte) (version == 4 ? VIRTIO_NET_HDR_GSO_TCPV4 : VIRTIO_NET_HDR_GSO_TCPV6);
-        putLe16(b, h + 2, ipHl + tcpHl);
-        putLe16(b, h + 4, mtu - ipHl - tcpHl);
-        putLe16(b, h + 6, ipHl);
-        putLe16(b, h + 8, 16);
-        int partial = InternetChecksum.fold(InternetChecksum.pseudoHeader(b, off, version, 6, len - ipHl));
-        b[off + ipHl + 16] = (byte) (partial >>> 8);
-        b[off + ipHl + 17] = (byte) partial;
-    }
-
     @Override
     public void send(byte[] buf, int off, int len) throws IOException {
+        if (!offload && len > mtu && TcpSegmenter.headerLength(buf, off, len) > 0) {
+            // A super-packet from a peer that sends them, and no offload here: segment it ourselves.
+            synchronized (segmenter) {
+                int mss = mtu - TcpSegmenter.headerLength(buf, off, len);
+                if (mss > 0 && segmenter.segment(buf, off, len, mss, writer) > 0) {
+                    return;
+                }
+            }
+        }
         if (offload) {
             if (off < VNET_HDR) {
                 throw new IllegalArgumentException("send needs " + VNET_HDR + " bytes of headroom");
             }
-            writeVnetHeader(buf, off, len);
+            VirtioNetHeader.writeForDelivery(buf, off, len, mtu);
             off -= VNET_HDR;
             len += VNET_HDR;
         }
+        write(buf, off, len);
+    }
+
+    private void write(byte[] buf, int off, int len) throws IOException {
         if (closed) {
             throw new IOException(name + " is closed");
         }

@@ -9,22 +9,29 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.cevpn.ipsec.crypto.EncryptionAlgorithm;
 import org.cevpn.ipsec.testing.ExternalTools;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Root: {@code h1 — ce1 — pe — ce2 — h2} with our data plane (TUN via FFM, static SAs) on ce1 and ce2.
  * Ping and an iperf3 TCP transfer from h1 to h2 pass, and on the ce1–pe link only UDP/4500 ESP is seen.
  */
 class NamespaceTunnelTest {
-    @Test
-    void pingAndTcpCrossTheTunnelAndOnlyEspIsOnTheSpLink() throws Exception {
+    /**
+     * @param superPackets true: TCP super-packets cross whole (IP-fragmented ESP datagrams on the SP link);
+     *                     false: segmented before ESP, as for a peer that is not this data plane (no fragments)
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void pingAndTcpCrossTheTunnelAndOnlyEspIsOnTheSpLink(boolean superPackets) throws Exception {
         ExternalTools.requireRoot("the namespace tunnel test");
         ExternalTools.program("ip", "iproute2");
         ExternalTools.program("ping", "iputils-ping");
         ExternalTools.program("iperf3", "iperf3");
         ExternalTools.program("tshark", "tshark");
-        try (TunnelTopology t = TunnelTopology.start(EncryptionAlgorithm.AES_GCM_16_256, 1400)) {
-            Process capture = t.spawn("pe", "tshark", "-n", "-i", "to1", "-a", "duration:6", "-T", "fields",
+        TunnelTopology t = TunnelTopology.start(EncryptionAlgorithm.AES_GCM_16_256, 1400, true, superPackets);
+        try {
+            Process capture = t.spawnQuiet("pe", "tshark", "-n", "-i", "to1", "-a", "duration:5", "-T", "fields",
                     "-e", "ip.src", "-e", "ip.dst", "-e", "ip.proto", "-e", "udp.srcport", "-e", "udp.dstport", "-e", "esp.spi",
                     "-e", "ip.flags.mf", "-e", "ip.frag_offset");
             Thread.sleep(1500); // let tshark open the interface
@@ -43,6 +50,7 @@ class NamespaceTunnelTest {
                 // a fragment is part of such a datagram (tshark shows the ports on the reassembled last one).
                 boolean fragment = f[2].equals("17") && (f[6].equals("1") || f[6].equalsIgnoreCase("true")
                         || (!f[7].isEmpty() && !f[7].equals("0")));
+                assertTrue(superPackets || !fragment, "segmented mode sends no IP fragments: " + l);
                 boolean esp = f[2].equals("17") && f[3].equals("4500") && f[4].equals("4500") && !f[5].isEmpty();
                 if (esp) {
                     whole++;
@@ -59,6 +67,8 @@ class NamespaceTunnelTest {
             assertTrue(m.find(), log);
             assertTrue(Long.parseLong(m.group(1)) > 100, log);
             assertEquals(-1, log.indexOf("Exception"), log);
+        } finally {
+            t.close();
         }
     }
 }

@@ -74,6 +74,93 @@ class LoopbackDataPlaneTest {
         return p;
     }
 
+    /**
+     * A TCP super-packet (as a TUN with TSO hands over): segmented to its MSS before ESP for a peer
+     * without super-packet support, carried whole for one that has it.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void superPacketsAreSegmentedUnlessThePeerTakesThem(boolean superPackets) throws Exception {
+        InetAddress a1 = InetAddress.getByName("127.0.0.21");
+        InetAddress a2 = InetAddress.getByName("127.0.0.22");
+        UdpSockets s1 = new UdpSockets(new InetSocketAddress(a1, 0), new InetSocketAddress(a1, 0));
+        UdpSockets s2 = new UdpSockets(new InetSocketAddress(a2, 0), new InetSocketAddress(a2, 0));
+        byte[] k = new byte[80];
+        new Random(8).nextBytes(k);
+        EncryptionAlgorithm alg = EncryptionAlgorithm.AES_GCM_16_256;
+        SecurityAssociationDatabase sad1 = new SecurityAssociationDatabase(SaEventListener.IGNORE);
+        SecurityAssociationDatabase sad2 = new SecurityAssociationDatabase(SaEventListener.IGNORE);
+        SaConfig out = SaConfig.builder().direction(Direction.OUTBOUND).spi(0x7001).superPackets(superPackets)
+                .encryption(alg, SecretBytes.copyOf(Arrays.copyOf(k, 36))).peer(s2.natTAddress())
+                .localSelectors(List.of(TrafficSelector.ofPrefix("10.1.0.0/16")))
+                .remoteSelectors(List.of(TrafficSelector.ofPrefix("10.2.0.0/16"))).build();
+        sad1.install(out);
+        sad2.install(SaConfig.builder().direction(Direction.INBOUND).spi(0x7001)
+                .encryption(alg, SecretBytes.copyOf(Arrays.copyOf(k, 36))).peer(s1.natTAddress())
+                .localSelectors(out.remoteSelectors()).remoteSelectors(out.localSelectors()).build());
+        MemoryPacketPort vpn1 = new MemoryPacketPort("vpn1", 64);
+        MemoryPacketPort vpn2 = new MemoryPacketPort("vpn2", 64);
+        ce1 = new DataPlane(sad1, vpn1, s1, new IkeQueue(4), null, null);
+        ce2 = new DataPlane(sad2, vpn2, s2, new IkeQueue(4), null, null);
+        ce1.start();
+        ce2.start();
+        int total = 20 + 20 + 10_000;
+        byte[] p = packet("10.1.0.5", "10.2.0.7", total, 3);
+        p[9] = 6;
+        p[32] = 0x50; // TCP data offset 20
+        p[33] = 0x18; // ACK | PSH
+        vpn1.injectSuperPacket(p, 1400);
+        int segments = 0;
+        int bytes = 0;
+        for (byte[] got; (got = vpn2.poll(superPackets ? 2000 : 500)) != null; ) {
+            segments++;
+            bytes += got.length - 40;
+            assertTrue(superPackets ? got.length == total : got.length <= 1440, "size " + got.length);
+        }
+        assertEquals(superPackets ? 1 : 8, segments);
+        assertEquals(10_000, bytes);
+    }
+
+    /** IPv6 on the SP side (UDP over ::1) carrying IPv4 and IPv6 customer packets. */
+    @org.junit.jupiter.api.Test
+    void ipv6OuterAndInner() throws Exception {
+        InetAddress lo6 = InetAddress.getByName("::1");
+        UdpSockets s1 = new UdpSockets(new InetSocketAddress(lo6, 0), new InetSocketAddress(lo6, 0));
+        UdpSockets s2 = new UdpSockets(new InetSocketAddress(lo6, 0), new InetSocketAddress(lo6, 0));
+        byte[] k = new byte[80];
+        new Random(6).nextBytes(k);
+        EncryptionAlgorithm alg = EncryptionAlgorithm.AES_GCM_16_256;
+        SecurityAssociationDatabase sad1 = new SecurityAssociationDatabase(SaEventListener.IGNORE);
+        SecurityAssociationDatabase sad2 = new SecurityAssociationDatabase(SaEventListener.IGNORE);
+        SaConfig out = SaConfig.builder().direction(Direction.OUTBOUND).spi(0x6001)
+                .encryption(alg, SecretBytes.copyOf(Arrays.copyOf(k, 36))).peer(s2.natTAddress())
+                .localSelectors(List.of(TrafficSelector.ofPrefix("10.1.0.0/16"), TrafficSelector.ofPrefix("fd00:1::/64")))
+                .remoteSelectors(List.of(TrafficSelector.ofPrefix("10.2.0.0/16"), TrafficSelector.ofPrefix("fd00:2::/64"))).build();
+        SaConfig in = SaConfig.builder().direction(Direction.INBOUND).spi(0x6001)
+                .encryption(alg, SecretBytes.copyOf(Arrays.copyOf(k, 36))).peer(s1.natTAddress())
+                .localSelectors(out.remoteSelectors()).remoteSelectors(out.localSelectors()).build();
+        sad1.install(out);
+        sad2.install(in);
+        MemoryPacketPort vpn1 = new MemoryPacketPort("vpn1", 64);
+        MemoryPacketPort vpn2 = new MemoryPacketPort("vpn2", 64);
+        ce1 = new DataPlane(sad1, vpn1, s1, new IkeQueue(4), null, null);
+        ce2 = new DataPlane(sad2, vpn2, s2, new IkeQueue(4), null, null);
+        ce1.start();
+        ce2.start();
+        byte[] v4 = packet("10.1.0.5", "10.2.0.7", 300, 1);
+        vpn1.inject(v4);
+        assertArrayEquals(v4, vpn2.poll(2000));
+        byte[] v6 = new byte[200];
+        v6[0] = 0x60;
+        v6[5] = (byte) 160;
+        v6[6] = 59;
+        v6[7] = 64;
+        System.arraycopy(InetAddress.getByName("fd00:1::5").getAddress(), 0, v6, 8, 16);
+        System.arraycopy(InetAddress.getByName("fd00:2::7").getAddress(), 0, v6, 24, 16);
+        vpn1.inject(v6);
+        assertArrayEquals(v6, vpn2.poll(2000));
+    }
+
     @ParameterizedTest
     @EnumSource(EncryptionAlgorithm.class)
     void packetsCrossBetweenTwoDataPlanesOverUdp(EncryptionAlgorithm alg) throws Exception {

@@ -203,7 +203,7 @@ class EspSaTest {
     }
 
     @Test
-    void outboundSelectionNewestFirstAndBySelectors() {
+    void outboundSelectionNewestFirstAndBySelectors() throws Exception {
         OutboundSa old = out(config(Direction.OUTBOUND, EncryptionAlgorithm.AES_GCM_16_256, true, Mode.TUNNEL).build());
         OutboundSa other = out(config(Direction.OUTBOUND, EncryptionAlgorithm.AES_GCM_16_256, true, Mode.TUNNEL).spi(0x3003)
                 .remoteSelectors(List.of(TrafficSelector.ofPrefix("10.3.0.0/16"))).build());
@@ -221,6 +221,9 @@ class EspSaTest {
         assertSame(dns, sadA.selectOutbound(parsed(p, 100)));
         p[23] = 54;
         assertNull(sadA.selectOutbound(parsed(p, 100)));
+        // By peer CE: the newest SA towards it.
+        assertSame(dns, sadA.selectOutbound(PEER.getAddress()));
+        assertNull(sadA.selectOutbound(InetAddress.getByName("192.0.2.77")));
     }
 
     @Test
