@@ -2,10 +2,6 @@ package org.cevpn.ipsec.ike.engine;
 
 import java.net.InetAddress;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.cevpn.ipsec.ike.sa.RetransmitPolicy;
 import org.cevpn.ipsec.ike.task.IkeInitConfig;
 
@@ -21,11 +17,5 @@ public record EngineConfig(InetAddress localAddress, int ikePort, int natTPort, 
         if (cookieThreshold < 1 || maxDatagram < 576) {
             throw new IllegalArgumentException("cookie threshold >= 1, datagrams of at least 576 octets (RFC 7383 §2.5.1)");
         }
-    }
-
-    Optional<PeerConfig> peer(InetAddress address) {
-        Map<InetAddress, PeerConfig> byAddress = peers.stream().collect(Collectors.toMap(PeerConfig::address,
-                Function.identity(), (a, b) -> a));
-        return Optional.ofNullable(byAddress.get(address));
     }
 }

@@ -65,6 +65,7 @@ public final class IkeEngine {
     private final Map<Long, Sa> byOurSpi = new HashMap<>();
     private final List<IkeEvent> events = new ArrayList<>();
     private final EnumMap<Drop, Long> drops = new EnumMap<>(Drop.class);
+    private final Map<InetAddress, PeerConfig> peers = new HashMap<>();
 
     private enum State { INIT, AUTH, ESTABLISHED }
 
@@ -107,6 +108,8 @@ public final class IkeEngine {
         FragmentReassembly reassembly;
         /** On the NAT-T port (RFC 7296 §2.23): our datagrams carry the non-ESP marker. */
         boolean floated;
+        /** Set by {@code open} when an authentic message's payloads do not decode. */
+        IkeDecodeException lastInnerError;
         final List<ChildSaResult> children = new ArrayList<>();
         /** The exchange we started after IKE_AUTH and await the answer to (window size 1). */
         Pending pending;
@@ -132,11 +135,18 @@ public final class IkeEngine {
         this.random = random;
         this.clock = clock;
         this.cookies = new Cookies(random);
+        for (PeerConfig p : config.peers()) {
+            peers.putIfAbsent(p.address(), p);
+        }
+    }
+
+    private Optional<PeerConfig> peer(InetAddress address) {
+        return Optional.ofNullable(peers.get(address));
     }
 
     /** Starts an IKE SA with a configured peer; the datagrams to send. */
     public List<Outbound> initiate(InetAddress peerAddress) {
-        PeerConfig peer = config.peer(peerAddress)
+        PeerConfig peer = peer(peerAddress)
                 .orElseThrow(() -> new IllegalArgumentException(peerAddress + " is not a configured peer"));
         Sa sa = new Sa(peer, true, new InetSocketAddress(peerAddress, peer.ikePort()));
         sa.spiI = freshSpi();
@@ -166,8 +176,8 @@ public final class IkeEngine {
             try {
                 m = IkeDecoder.decode(ike);
             } catch (IkeDecodeException e) {
-                // Unprotected and unauthenticated: no answer (RFC 7296 §2.21.1 allows silence).
-                return drop(Drop.MALFORMED);
+                drop(Drop.MALFORMED);
+                return initRequestError(ike, e, from);
             }
             return dispatch(m, ike, from, localPort == config.natTPort());
         } catch (RuntimeException e) {
@@ -194,8 +204,34 @@ public final class IkeEngine {
 
     // ---- IKE_SA_INIT ----
 
+    /**
+     * An IKE_SA_INIT request from a peer that we cannot decode gets the unprotected notify RFC 7296
+     * §2.5 asks for (INVALID_MAJOR_VERSION, UNSUPPORTED_CRITICAL_PAYLOAD), so that a peer speaking
+     * a newer version or extension learns why; everything else undecodable stays unanswered.
+     */
+    private List<Outbound> initRequestError(byte[] ike, IkeDecodeException e, InetSocketAddress from) {
+        if (e.notifyType().isEmpty() || ike.length < IkeHeader.LENGTH || peer(from.getAddress()).isEmpty()) {
+            return List.of();
+        }
+        org.cevpn.ipsec.ike.message.NotifyType type = e.notifyType().get();
+        boolean request = (ike[19] & 0x20) == 0;
+        boolean noResponderSpi = Arrays.equals(Arrays.copyOfRange(ike, 8, 16), new byte[8]);
+        if (ike[18] != (byte) ExchangeType.IKE_SA_INIT.value() || !request || !noResponderSpi
+                || type == org.cevpn.ipsec.ike.message.NotifyType.INVALID_SYNTAX) {
+            return List.of();
+        }
+        long spiI = 0;
+        for (int i = 0; i < 8; i++) {
+            spiI = spiI << 8 | ike[i] & 0xff;
+        }
+        IkeHeader h = new IkeHeader(spiI, 0, ExchangeType.IKE_SA_INIT, false, true, 0);
+        byte[] answer = org.cevpn.ipsec.ike.message.IkeEncoder.encode(new org.cevpn.ipsec.ike.message.IkeMessage(h,
+                List.of(Payload.Notify.of(type, e.notifyData()))));
+        return List.of(new Outbound(answer, from));
+    }
+
     private List<Outbound> initRequest(DecodedMessage m, byte[] raw, InetSocketAddress from) {
-        Optional<PeerConfig> peer = config.peer(from.getAddress());
+        Optional<PeerConfig> peer = peer(from.getAddress());
         if (peer.isEmpty()) {
             return drop(Drop.UNKNOWN_PEER);
         }
@@ -253,7 +289,12 @@ public final class IkeEngine {
                     sa.remote = new InetSocketAddress(sa.remote.getAddress(), sa.peer.natTPort());
                     sa.floated = true;
                 }
-                sa.authTask = new IkeAuthInitiator(r, sa.auth, freshChildSpi(), random);
+                // INITIAL_CONTACT only when this is our only IKE SA with the peer: in a simultaneous
+                // initiation the other one exists by now, and neither side must wipe the other's.
+                boolean alone = byOurSpi.values().stream().noneMatch(o -> o != sa && o.peerAddress.equals(sa.peerAddress));
+                var a = sa.auth;
+                sa.authTask = new IkeAuthInitiator(r, new org.cevpn.ipsec.ike.task.IkeAuthConfig(a.local(), a.own(), a.remote(),
+                        a.peer(), a.initialContact() && alone, a.child()), freshChildSpi(), random);
                 sa.state = State.AUTH;
                 sa.window = new ResponderWindow(0);
                 List<byte[]> datagrams = seal(sa, ExchangeType.IKE_AUTH, 1, false, sa.authTask.request());
@@ -395,9 +436,24 @@ public final class IkeEngine {
                 // go on below
             }
         }
+        sa.lastInnerError = null;
         Optional<List<Payload>> inner = open(sa, m, raw, id);
         if (inner.isEmpty()) {
-            return List.of();
+            if (sa.lastInnerError == null) {
+                return List.of(); // dropped (forged) or waiting for more fragments
+            }
+            // RFC 7296 §2.21.2: an authentic request with a syntax error is answered with the notify
+            // (INVALID_SYNTAX, UNSUPPORTED_CRITICAL_PAYLOAD); during IKE_AUTH the IKE SA is then gone.
+            IkeDecodeException e = sa.lastInnerError;
+            List<Payload> error = List.of(Payload.Notify.of(
+                    e.notifyType().orElse(org.cevpn.ipsec.ike.message.NotifyType.INVALID_SYNTAX), e.notifyData()));
+            List<byte[]> datagrams = seal(sa, ExchangeType.of(m.header().exchangeType()).orElse(ExchangeType.INFORMATIONAL),
+                    id, true, error);
+            sa.window.answered(id, datagrams);
+            if (sa.state == State.AUTH) {
+                down(sa, "IKE_AUTH request did not decode: " + e.getMessage());
+            }
+            return outbound(sa, datagrams, from);
         }
         // An authentic request: answer where it came from, and follow the peer to port 4500.
         sa.remote = from;
@@ -412,6 +468,14 @@ public final class IkeEngine {
                     response = e.response();
                     after = () -> {
                         halfOpen.completed(sa.spiI, sa.initFrom);
+                        if (e.peerInitialContact()) {
+                            // RFC 7296 §2.4: the peer restarted; SAs it had with us before are gone.
+                            for (Sa other : new ArrayList<>(byOurSpi.values())) {
+                                if (other != sa && other.peerAddress.equals(sa.peerAddress) && other.state == State.ESTABLISHED) {
+                                    down(other, "INITIAL_CONTACT from the peer");
+                                }
+                            }
+                        }
                         established(sa);
                         e.child().ifPresent(c -> {
                             sa.children.add(c);
@@ -484,8 +548,9 @@ public final class IkeEngine {
             drop(Drop.INTEGRITY);
             return Optional.empty();
         } catch (IkeDecodeException e) {
-            // Authentic but malformed inside: RFC 7296 §2.21.2 wants INVALID_SYNTAX; we drop and count for now.
+            // Authentic but malformed inside: the caller answers with the decoder's notify.
             drop(Drop.MALFORMED);
+            sa.lastInnerError = e;
             return Optional.empty();
         }
     }

@@ -1,0 +1,73 @@
+package org.cevpn.ipsec.ike.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import org.cevpn.ipsec.ike.message.DecodedMessage;
+import org.cevpn.ipsec.ike.message.IkeDecoder;
+import org.cevpn.ipsec.ike.message.NotifyType;
+import org.cevpn.ipsec.ike.message.Octets;
+import org.cevpn.ipsec.ike.message.Payload;
+import org.junit.jupiter.api.Test;
+
+/** Failures answered as RFC 7296 asks, and INITIAL_CONTACT. */
+class IkeEngineErrorsTest {
+
+    @Test
+    void anInitRequestWithAnUnknownCriticalPayloadGetsUnsupportedCriticalPayload() throws Exception {
+        EngineFixture f = new EngineFixture();
+        byte[] init = f.engineA.initiate(f.b).getFirst().payload();
+        // Put an unknown payload type (200) with the critical bit in front of the chain.
+        byte[] mutated = new byte[init.length + 4];
+        System.arraycopy(init, 0, mutated, 0, 28);
+        mutated[16] = (byte) 200;
+        mutated[28] = init[16];
+        mutated[29] = (byte) 0x80;
+        mutated[31] = 4;
+        System.arraycopy(init, 28, mutated, 32, init.length - 28);
+        int length = mutated.length;
+        mutated[24] = (byte) (length >>> 24);
+        mutated[25] = (byte) (length >>> 16);
+        mutated[26] = (byte) (length >>> 8);
+        mutated[27] = (byte) length;
+        List<Outbound> answer = f.engineB.receive(mutated, new InetSocketAddress(f.a, 500), 500);
+        assertEquals(1, answer.size());
+        DecodedMessage m = IkeDecoder.decode(answer.getFirst().payload());
+        Payload.Notify n = (Payload.Notify) m.payloads().getFirst();
+        assertTrue(n.is(NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD));
+        assertEquals(Octets.fromHex("c8"), n.data());
+        assertEquals(0, m.header().responderSpi());
+        assertEquals(0, f.engineB.ikeSaCount(), "no state for a refused request");
+    }
+
+    @Test
+    void aRestartedPeersInitialContactRemovesItsOldIkeSa() throws Exception {
+        EngineFixture f = new EngineFixture();
+        f.send(f.a, f.engineA.initiate(f.b));
+        f.deliverAll();
+        f.engineB.drainEvents();
+        // A "restarts": a fresh engine with the same configuration brings the tunnel up again.
+        EngineFixture g = new EngineFixture();
+        IkeEngine restarted = g.engineA;
+        List<Outbound> out = restarted.initiate(f.b);
+        java.util.ArrayDeque<Outbound> toB = new java.util.ArrayDeque<>(out);
+        java.util.ArrayDeque<Outbound> toA = new java.util.ArrayDeque<>();
+        while (!toA.isEmpty() || !toB.isEmpty()) {
+            Outbound o;
+            if ((o = toB.poll()) != null) {
+                toA.addAll(f.engineB.receive(o.payload(), new InetSocketAddress(f.a, o.to().getPort()), o.to().getPort()));
+            }
+            if ((o = toA.poll()) != null) {
+                toB.addAll(restarted.receive(o.payload(), new InetSocketAddress(f.b, o.to().getPort()), o.to().getPort()));
+            }
+        }
+        List<IkeEvent> eb = f.engineB.drainEvents();
+        var down = eb.stream().filter(e -> e instanceof IkeEvent.IkeSaDown).map(IkeEvent.IkeSaDown.class::cast).toList();
+        assertEquals(1, down.size(), eb::toString);
+        assertEquals("INITIAL_CONTACT from the peer", down.getFirst().reason());
+        assertEquals(1, down.getFirst().children().size());
+        assertEquals(1, f.engineB.ikeSaCount());
+    }
+}
