@@ -42,6 +42,39 @@ class IkeEngineErrorsTest {
         assertEquals(0, f.engineB.ikeSaCount(), "no state for a refused request");
     }
 
+    /**
+     * An authentic IKE_AUTH request (right keys) whose payloads carry an unknown critical payload:
+     * answered, protected, with UNSUPPORTED_CRITICAL_PAYLOAD naming the type; the IKE SA is gone.
+     */
+    @Test
+    void anAuthenticButMalformedRequestIsAnsweredWithTheDecodersNotify() throws Exception {
+        EngineFixture f = new EngineFixture();
+        // We play A by hand with the tasks, so that we hold the keys.
+        var initConfig = EngineFixture.config(f.a, f.b, "ce1", "ce2", "10.1.0.0", "10.2.0.0");
+        var initiator = new org.cevpn.ipsec.ike.task.IkeInitInitiator(initConfig.ike(),
+                new org.cevpn.ipsec.ike.task.Endpoints(new InetSocketAddress(f.a, 500), new InetSocketAddress(f.b, 500)),
+                0x4242L, EngineFixture.RANDOM);
+        byte[] request = initiator.request();
+        byte[] response = f.engineB.receive(request, new InetSocketAddress(f.a, 500), 500).getFirst().payload();
+        var done = (org.cevpn.ipsec.ike.task.IkeInitInitiator.Outcome.Established)
+                initiator.onResponse(IkeDecoder.decode(response), response);
+        var r = done.result();
+        var sk = org.cevpn.ipsec.ike.sk.SkProtection.of(r.chosen(), r.keys(), true, EngineFixture.RANDOM);
+        var h = new org.cevpn.ipsec.ike.message.IkeHeader(r.initiatorSpi(), r.responderSpi(),
+                org.cevpn.ipsec.ike.message.ExchangeType.IKE_AUTH, true, false, 1);
+        byte[] bad = sk.seal(h, List.of(new Payload.Opaque(200, true, Octets.fromHex("00"))));
+        List<Outbound> answer = f.engineB.receive(bad, new InetSocketAddress(f.a, 500), 500);
+        assertEquals(1, answer.size());
+        byte[] raw = answer.getFirst().payload();
+        List<Payload> inner = sk.open(IkeDecoder.decode(raw), raw);
+        Payload.Notify n = (Payload.Notify) inner.getFirst();
+        assertTrue(n.is(NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD));
+        assertEquals(Octets.fromHex("c8"), n.data());
+        assertEquals(0, f.engineB.ikeSaCount());
+        // A retransmission of the bad request is not processed again (the SA is gone).
+        assertEquals(List.of(), f.engineB.receive(bad, new InetSocketAddress(f.a, 500), 500));
+    }
+
     @Test
     void aRestartedPeersInitialContactRemovesItsOldIkeSa() throws Exception {
         EngineFixture f = new EngineFixture();
