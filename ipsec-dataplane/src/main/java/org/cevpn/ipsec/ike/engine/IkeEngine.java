@@ -85,6 +85,10 @@ public final class IkeEngine {
     private record DeleteIke() implements Pending {
     }
 
+    /** The peer's rekey of one of our child SAs, kept while ours of the same child is in flight. */
+    private record PeerRekey(org.cevpn.ipsec.ike.task.RekeyCollision.Exchange nonces, ChildSaResult created) {
+    }
+
     /** One IKE SA as this engine keeps it. */
     private final class Sa {
         final InetAddress peerAddress;
@@ -108,6 +112,10 @@ public final class IkeEngine {
         FragmentReassembly reassembly;
         /** On the NAT-T port (RFC 7296 §2.23): our datagrams carry the non-ESP marker. */
         boolean floated;
+        /** The child SA our rekey in flight replaces, if one is. */
+        ChildSaResult ourRekeyOf;
+        /** Rekeys of our children the peer made while ours of the same child was in flight. */
+        final Map<ChildSaResult, PeerRekey> peerRekeys = new HashMap<>();
         /** Set by {@code open} when an authentic message's payloads do not decode. */
         IkeDecodeException lastInnerError;
         final List<ChildSaResult> children = new ArrayList<>();
@@ -352,13 +360,23 @@ public final class IkeEngine {
                     yield List.of();
                 }
                 case CreateChildSaInitiator.Outcome.ChildCreated created -> {
+                    sa.ourRekeyOf = null;
                     sa.children.add(created.child());
                     events.add(new IkeEvent.ChildSaUp(sa.peerAddress, created.child()));
-                    // The rekey's initiator deletes the old child SA (RFC 7296 §1.3.3).
-                    yield created.replaces()
-                            .map(old -> start(sa, new DeleteChild(old), ExchangeType.INFORMATIONAL,
-                                    Informational.deleteChildSas(List.of(old.inboundSpi()))))
-                            .orElse(List.of());
+                    if (created.replaces().isEmpty()) {
+                        yield List.of();
+                    }
+                    ChildSaResult old = created.replaces().get();
+                    PeerRekey theirs = sa.peerRekeys.remove(old);
+                    if (theirs != null && org.cevpn.ipsec.ike.task.RekeyCollision.oursIsRedundant(created.nonces(), theirs.nonces())) {
+                        // Simultaneous rekey, and ours lost (RFC 7296 §2.8.1): we delete what we made; the
+                        // peer, whose rekey won, deletes the old child SA.
+                        yield start(sa, new DeleteChild(created.child()), ExchangeType.INFORMATIONAL,
+                                Informational.deleteChildSas(List.of(created.child().inboundSpi())));
+                    }
+                    // The rekey's initiator (or the collision's winner) deletes the old child SA (§1.3.3).
+                    yield start(sa, new DeleteChild(old), ExchangeType.INFORMATIONAL,
+                            Informational.deleteChildSas(List.of(old.inboundSpi())));
                 }
                 case CreateChildSaInitiator.Outcome.IkeRekeyed k -> {
                     rekeyed(sa, k.replacement());
@@ -375,6 +393,7 @@ public final class IkeEngine {
     public List<Outbound> rekeyChildSa(InetAddress peer, ChildSaResult child, Optional<DhGroup> pfs) {
         Sa sa = idle(peer);
         CreateChildSaInitiator task = CreateChildSaInitiator.rekeyChild(sa.keying, child, sa.auth.child(), pfs, freshChildSpi(), random);
+        sa.ourRekeyOf = child;
         return start(sa, new CreateChild(task), ExchangeType.CREATE_CHILD_SA, task.request());
     }
 
@@ -399,6 +418,12 @@ public final class IkeEngine {
     /** An empty INFORMATIONAL: a {@link IkeEvent.PeerAlive} follows the answer, an IkeSaDown the silence. */
     public List<Outbound> checkLiveness(InetAddress peer) {
         return start(idle(peer), new Liveness(), ExchangeType.INFORMATIONAL, Informational.liveness());
+    }
+
+    /** The child SAs we hold with {@code peer}, over all its IKE SAs. */
+    public List<ChildSaResult> childSas(InetAddress peer) {
+        return byOurSpi.values().stream().filter(sa -> sa.peerAddress.equals(peer))
+                .flatMap(sa -> sa.children.stream()).toList();
     }
 
     /** True if an established IKE SA with {@code peer} can start an exchange now (none in flight). */
@@ -497,6 +522,9 @@ public final class IkeEngine {
                     after = () -> {
                         sa.children.add(c.child());
                         events.add(new IkeEvent.ChildSaUp(sa.peerAddress, c.child()));
+                        // Our own rekey of the same child is in flight: settle when its answer comes.
+                        c.replaces().filter(old -> old.equals(sa.ourRekeyOf))
+                                .ifPresent(old -> sa.peerRekeys.put(old, new PeerRekey(c.nonces(), c.child())));
                     };
                 }
                 case CreateChildSaResponder.Outcome.IkeRekeyed k -> {

@@ -49,7 +49,9 @@ public final class CreateChildSaInitiator {
     }
 
     public sealed interface Outcome {
-        record ChildCreated(ChildSaResult child, Optional<ChildSaResult> replaces) implements Outcome {
+        /** {@code nonces}: this exchange's Ni and Nr, to settle a simultaneous rekey (RFC 7296 §2.8.1). */
+        record ChildCreated(ChildSaResult child, Optional<ChildSaResult> replaces, RekeyCollision.Exchange nonces)
+                implements Outcome {
         }
 
         record IkeRekeyed(IkeSaKeying replacement) implements Outcome {
@@ -219,7 +221,8 @@ public final class CreateChildSaInitiator {
         ChildSaKeys keys = KeyDerivation.childSaKeys(ike.prf(), ike.keys().skD(), shared, nonce, nr, KeyLengths.forChild(chosen));
         int outbound = (chosen.spi().get(0) & 0xff) << 24 | (chosen.spi().get(1) & 0xff) << 16
                 | (chosen.spi().get(2) & 0xff) << 8 | chosen.spi().get(3) & 0xff;
-        return new Outcome.ChildCreated(new ChildSaResult(chosen, c.inboundSpi(), outbound, keys, true, tsi, tsr), c.rekeyed());
+        return new Outcome.ChildCreated(new ChildSaResult(chosen, c.inboundSpi(), outbound, keys, true, tsi, tsr), c.rekeyed(),
+                new RekeyCollision.Exchange(nonce, nr));
     }
 
     private Outcome ike(RekeyIke r, Proposal chosen, byte[] shared, byte[] nr) {

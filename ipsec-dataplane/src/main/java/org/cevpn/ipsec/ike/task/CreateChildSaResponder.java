@@ -35,7 +35,9 @@ public final class CreateChildSaResponder {
     private final SecureRandom random;
 
     public sealed interface Outcome {
-        record ChildCreated(List<Payload> response, ChildSaResult child, Optional<ChildSaResult> replaces) implements Outcome {
+        /** {@code nonces}: this exchange's Ni and Nr, to settle a simultaneous rekey (RFC 7296 §2.8.1). */
+        record ChildCreated(List<Payload> response, ChildSaResult child, Optional<ChildSaResult> replaces,
+                            RekeyCollision.Exchange nonces) implements Outcome {
         }
 
         record IkeRekeyed(List<Payload> response, IkeSaKeying replacement) implements Outcome {
@@ -151,7 +153,7 @@ public final class CreateChildSaResponder {
             ChildSaKeys keys = KeyDerivation.childSaKeys(ike.prf(), ike.keys().skD(), shared, niBytes, nonce,
                     KeyLengths.forChild(answer));
             ChildSaResult result = new ChildSaResult(answer, newChildSpi, spiValue(chosen.get().spi()), keys, false, tsr, tsi);
-            return new Outcome.ChildCreated(response, result, replaces);
+            return new Outcome.ChildCreated(response, result, replaces, new RekeyCollision.Exchange(niBytes, nonce));
         } finally {
             if (share != null) {
                 share.destroy();

@@ -110,6 +110,28 @@ class IkeEngineLifecycleTest {
         assertTrue(completed >= 4);
     }
 
+    /** Both CEs rekey the same child SA at once (RFC 7296 §2.8.1): one new child SA survives, on both. */
+    @Test
+    void simultaneousChildRekeysLeaveOneChildSa() throws Exception {
+        for (long seed = 20; seed < 30; seed++) {
+            EngineFixture f = tunnel(seed, 0);
+            ChildSaResult atA = of(f.engineA.drainEvents(), IkeEvent.ChildSaUp.class).getFirst().child();
+            ChildSaResult atB = of(f.engineB.drainEvents(), IkeEvent.ChildSaUp.class).getFirst().child();
+            f.send(f.a, f.engineA.rekeyChildSa(f.b, atA, Optional.empty()));
+            f.send(f.b, f.engineB.rekeyChildSa(f.a, atB, Optional.empty()));
+            settle(f);
+            List<ChildSaResult> a = f.engineA.childSas(f.b);
+            List<ChildSaResult> b = f.engineB.childSas(f.a);
+            assertEquals(1, a.size(), "seed " + seed + ": " + a);
+            assertEquals(1, b.size(), "seed " + seed + ": " + b);
+            assertEquals(a.getFirst().inboundSpi(), b.getFirst().outboundSpi());
+            assertEquals(a.getFirst().outboundSpi(), b.getFirst().inboundSpi());
+            assertArrayEquals(a.getFirst().keys().encryptionInitiator(), b.getFirst().keys().encryptionInitiator());
+            assertTrue(!a.getFirst().equals(atA), "the old child SA is gone");
+            assertEquals(0, f.engineA.drops(Drop.INTERNAL_ERROR) + f.engineB.drops(Drop.INTERNAL_ERROR));
+        }
+    }
+
     @Test
     void aPeerThatStopsAnsweringIsDetectedByTheLivenessCheck() throws Exception {
         EngineFixture f = tunnel(9, 0);
