@@ -332,7 +332,16 @@ public final class IkeEngine {
                     events.add(new IkeEvent.ChildSaUp(sa.peerAddress, e.child()));
                 }
                 case IkeAuthInitiator.Outcome.EstablishedWithoutChild w -> established(sa);
-                case IkeAuthInitiator.Outcome.Failed f -> down(sa, "IKE_AUTH failed: " + f.reason());
+                case IkeAuthInitiator.Outcome.Failed f -> {
+                    down(sa, "IKE_AUTH failed: " + f.reason());
+                    if (f.peerError().isEmpty()) {
+                        // The responder's AUTH did not verify: tell it in a separate INFORMATIONAL
+                        // (RFC 7296 §2.21.2), sent once, since the IKE SA is gone on our side.
+                        List<byte[]> notice = seal(sa, ExchangeType.INFORMATIONAL, 2, false,
+                                List.of(Payload.Notify.of(org.cevpn.ipsec.ike.message.NotifyType.AUTHENTICATION_FAILED)));
+                        return outbound(sa, notice, sa.remote);
+                    }
+                }
             }
             return List.of();
         }
@@ -538,6 +547,10 @@ public final class IkeEngine {
                     spi -> sa.children.stream().filter(c -> c.outboundSpi() == spi).findFirst());
             response = a.response();
             after = () -> {
+                if (a.errors().contains(org.cevpn.ipsec.ike.message.NotifyType.AUTHENTICATION_FAILED)) {
+                    down(sa, "the peer refused our AUTH");
+                    return;
+                }
                 sa.children.removeAll(a.deletedChildren());
                 a.deletedChildren().forEach(c -> events.add(new IkeEvent.ChildSaDown(sa.peerAddress, c)));
                 if (a.deleteIkeSa()) {

@@ -82,15 +82,25 @@ final class EngineFixture {
     }
 
     EngineFixture(long seed) throws Exception {
+        this(seed, PSK, 50);
+    }
+
+    /** @param bOwnPsk the key B proves itself with (A expects {@link #PSK}); @param bCookieThreshold B's */
+    EngineFixture(long seed, byte[] bOwnPsk, int bCookieThreshold) throws Exception {
         rnd = new SplittableRandom(seed);
         a = InetAddress.getByName("192.0.2.1");
         b = InetAddress.getByName("192.0.2.2");
         engineA = new IkeEngine(config(a, b, "ce1", "ce2", "10.1.0.0", "10.2.0.0"), RANDOM, clock);
-        engineB = new IkeEngine(config(b, a, "ce2", "ce1", "10.2.0.0", "10.1.0.0"), RANDOM, clock);
+        engineB = new IkeEngine(config(b, a, "ce2", "ce1", "10.2.0.0", "10.1.0.0", bOwnPsk, bCookieThreshold), RANDOM, clock);
     }
 
     static EngineConfig config(InetAddress me, InetAddress peer, String myName, String peerName, String myNet, String peerNet)
             throws Exception {
+        return config(me, peer, myName, peerName, myNet, peerNet, PSK, 50);
+    }
+
+    static EngineConfig config(InetAddress me, InetAddress peer, String myName, String peerName, String myNet, String peerNet,
+                               byte[] ownPsk, int cookieThreshold) throws Exception {
         Proposal ike = new Proposal(1, ProtocolId.IKE.value(), Octets.EMPTY, List.of(
                 Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 256), Transform.prf(PseudorandomFunction.HMAC_SHA2_256),
                 Transform.dhGroup(DhGroup.CURVE25519)));
@@ -101,10 +111,10 @@ final class EngineFixture {
                 Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 256), Transform.sequenceNumbers(SequenceNumbers.NO_ESN),
                 Transform.dhGroup(DhGroup.CURVE25519)));
         ChildSaConfig child = new ChildSaConfig(List.of(esp, espPfs), List.of(net(myNet)), List.of(net(peerNet)));
-        IkeAuthConfig auth = new IkeAuthConfig(Identity.fqdn(myName + ".vpn7.example.net"), new Credentials.OwnSharedKey(PSK),
+        IkeAuthConfig auth = new IkeAuthConfig(Identity.fqdn(myName + ".vpn7.example.net"), new Credentials.OwnSharedKey(ownPsk),
                 Identity.fqdn(peerName + ".vpn7.example.net"), new Credentials.PeerSharedKey(PSK), true, child);
         return new EngineConfig(me, 500, 4500, new IkeInitConfig(List.of(ike), true, List.of(HashAlgorithm.SHA2_256)),
-                List.of(new PeerConfig(peer, auth)), 50, RetransmitPolicy.STRONGSWAN_DEFAULT, 1280);
+                List.of(new PeerConfig(peer, auth)), cookieThreshold, RetransmitPolicy.STRONGSWAN_DEFAULT, 1280);
     }
 
     static TrafficSelector net(String base) throws Exception {

@@ -76,6 +76,46 @@ class IkeEngineErrorsTest {
     }
 
     @Test
+    void aResponderWhoseAuthDoesNotVerifyIsToldAndForgotten() throws Exception {
+        // B accepts A, but proves itself with a key A does not expect.
+        EngineFixture f = new EngineFixture(1, "not the tunnel key".getBytes(), 50);
+        f.send(f.a, f.engineA.initiate(f.b));
+        f.deliverAll();
+        var ea = f.engineA.drainEvents();
+        var eb = f.engineB.drainEvents();
+        var downA = ea.stream().filter(e -> e instanceof IkeEvent.IkeSaDown).map(IkeEvent.IkeSaDown.class::cast).toList();
+        assertEquals(1, downA.size(), ea::toString);
+        assertTrue(downA.getFirst().reason().contains("does not verify"), downA.getFirst().reason());
+        // B thought the IKE SA was up, until A's INFORMATIONAL AUTHENTICATION_FAILED arrived.
+        var downB = eb.stream().filter(e -> e instanceof IkeEvent.IkeSaDown).map(IkeEvent.IkeSaDown.class::cast).toList();
+        assertEquals(1, downB.size(), eb::toString);
+        assertEquals("the peer refused our AUTH", downB.getFirst().reason());
+        assertEquals(0, f.engineA.ikeSaCount());
+        assertEquals(0, f.engineB.ikeSaCount());
+    }
+
+    /** B demands cookies from its first half-open SA on: A's second IKE SA must answer the challenge. */
+    @Test
+    void aCookieChallengeAboveTheHalfOpenThresholdIsMetByOurInitiator() throws Exception {
+        EngineFixture f = new EngineFixture(1, EngineFixture.PSK, 1);
+        // Two IKE_SA_INITs at once: the second finds one half-open SA at B.
+        f.send(f.a, f.engineA.initiate(f.b));
+        f.send(f.a, f.engineA.initiate(f.b));
+        f.deliverAll();
+        var ea = f.engineA.drainEvents();
+        assertEquals(2, ea.stream().filter(e -> e instanceof IkeEvent.IkeSaUp).count(), ea::toString);
+        boolean challenged = f.seen.stream().anyMatch(d -> {
+            try {
+                var m = IkeDecoder.decode(d);
+                return m.header().response() && m.message().notify(NotifyType.COOKIE).isPresent();
+            } catch (org.cevpn.ipsec.ike.message.IkeDecodeException e) {
+                return false;
+            }
+        });
+        assertTrue(challenged, "B sent a COOKIE");
+    }
+
+    @Test
     void aRestartedPeersInitialContactRemovesItsOldIkeSa() throws Exception {
         EngineFixture f = new EngineFixture();
         f.send(f.a, f.engineA.initiate(f.b));
