@@ -100,10 +100,10 @@ public final class IkeInitBenchmark {
                 while (!toA.isEmpty() || !toB.isEmpty()) {
                     org.cevpn.ipsec.ike.engine.Outbound o;
                     if ((o = toB.poll()) != null) {
-                        toA.addAll(eb.receive(o.payload(), new InetSocketAddress(a, o.to().getPort()), o.to().getPort()));
+                        toA.addAll(eb.receive(o.message(), new InetSocketAddress(a, o.to().getPort()), o.viaNatT()));
                     }
                     if ((o = toA.poll()) != null) {
-                        toB.addAll(ea.receive(o.payload(), new InetSocketAddress(b, o.to().getPort()), o.to().getPort()));
+                        toB.addAll(ea.receive(o.message(), new InetSocketAddress(b, o.to().getPort()), o.viaNatT()));
                     }
                 }
                 return ea.drainEvents().size() + eb.drainEvents().size();

@@ -163,40 +163,46 @@ public final class IkeEngine {
         byOurSpi.put(sa.spiI, sa);
         byte[] request = sa.init.request();
         sa.outstanding = new OutstandingRequest(0, List.of(request), config.retransmit(), clock.instant());
-        return List.of(new Outbound(request, sa.remote));
+        return List.of(new Outbound(request, sa.remote, false));
     }
 
     /**
-     * One received UDP payload.
-     *
-     * @param localPort the port it arrived on: on the NAT-T port IKE follows a four-zero marker
+     * One received IKE message, as the data plane's classifier hands it over (IkeDatagram): the
+     * octets after any non-ESP marker, the sender, and whether it came on the NAT-T port.
      */
-    public List<Outbound> receive(byte[] udp, InetSocketAddress from, int localPort) {
+    public List<Outbound> receive(byte[] message, InetSocketAddress from, boolean viaNatT) {
         try {
-            byte[] ike = udp;
-            if (localPort == config.natTPort()) {
-                if (udp.length < 4 || !Arrays.equals(Arrays.copyOf(udp, 4), NON_ESP_MARKER)) {
-                    return drop(Drop.MALFORMED); // ESP or a keepalive: the data plane's, not ours
-                }
-                ike = Arrays.copyOfRange(udp, 4, udp.length);
-            }
             DecodedMessage m;
             try {
-                m = IkeDecoder.decode(ike);
+                m = IkeDecoder.decode(message);
             } catch (IkeDecodeException e) {
                 drop(Drop.MALFORMED);
-                return initRequestError(ike, e, from);
+                return initRequestError(message, e, from, viaNatT);
             }
-            return dispatch(m, ike, from, localPort == config.natTPort());
+            return dispatch(m, message, from, viaNatT);
         } catch (RuntimeException e) {
             return drop(Drop.INTERNAL_ERROR);
         }
     }
 
+    /**
+     * One received UDP payload on one of our ports: on the NAT-T port IKE follows a four-zero
+     * marker (anything else there is ESP or a keepalive, not ours).
+     */
+    public List<Outbound> receiveUdp(byte[] udp, InetSocketAddress from, int localPort) {
+        if (localPort != config.natTPort()) {
+            return receive(udp, from, false);
+        }
+        if (udp.length < 4 || !Arrays.equals(Arrays.copyOf(udp, 4), NON_ESP_MARKER)) {
+            return drop(Drop.MALFORMED);
+        }
+        return receive(Arrays.copyOfRange(udp, 4, udp.length), from, true);
+    }
+
     private List<Outbound> dispatch(DecodedMessage m, byte[] raw, InetSocketAddress from, boolean onNatT) {
         IkeHeader h = m.header();
         if (h.exchangeType() == ExchangeType.IKE_SA_INIT.value() && !h.response()) {
-            return initRequest(m, raw, from);
+            return initRequest(m, raw, from, onNatT);
         }
         // Our SPI is the initiator's if the sender says it is the responder, and the other way round.
         long ourSpi = h.initiator() ? h.responderSpi() : h.initiatorSpi();
@@ -217,7 +223,7 @@ public final class IkeEngine {
      * §2.5 asks for (INVALID_MAJOR_VERSION, UNSUPPORTED_CRITICAL_PAYLOAD), so that a peer speaking
      * a newer version or extension learns why; everything else undecodable stays unanswered.
      */
-    private List<Outbound> initRequestError(byte[] ike, IkeDecodeException e, InetSocketAddress from) {
+    private List<Outbound> initRequestError(byte[] ike, IkeDecodeException e, InetSocketAddress from, boolean viaNatT) {
         if (e.notifyType().isEmpty() || ike.length < IkeHeader.LENGTH || peer(from.getAddress()).isEmpty()) {
             return List.of();
         }
@@ -235,10 +241,10 @@ public final class IkeEngine {
         IkeHeader h = new IkeHeader(spiI, 0, ExchangeType.IKE_SA_INIT, false, true, 0);
         byte[] answer = org.cevpn.ipsec.ike.message.IkeEncoder.encode(new org.cevpn.ipsec.ike.message.IkeMessage(h,
                 List.of(Payload.Notify.of(type, e.notifyData()))));
-        return List.of(new Outbound(answer, from));
+        return List.of(new Outbound(answer, from, viaNatT));
     }
 
-    private List<Outbound> initRequest(DecodedMessage m, byte[] raw, InetSocketAddress from) {
+    private List<Outbound> initRequest(DecodedMessage m, byte[] raw, InetSocketAddress from, boolean onNatT) {
         Optional<PeerConfig> peer = peer(from.getAddress());
         if (peer.isEmpty()) {
             return drop(Drop.UNKNOWN_PEER);
@@ -246,13 +252,13 @@ public final class IkeEngine {
         Instant now = clock.instant();
         Optional<byte[]> cached = halfOpen.retransmission(m.header().initiatorSpi(), from, raw, now);
         if (cached.isPresent()) {
-            return List.of(new Outbound(cached.get(), from));
+            return List.of(new Outbound(cached.get(), from, onNatT));
         }
         long spi = freshSpi();
         boolean cookieRequired = halfOpen.count(now) >= config.cookieThreshold();
         IkeInitResponder task = new IkeInitResponder(config.ike(), new Endpoints(local(config.ikePort()), from), random, cookies);
         return switch (task.onRequest(m, raw, cookieRequired, spi)) {
-            case IkeInitResponder.Outcome.Refused r -> List.of(new Outbound(r.response(), from));
+            case IkeInitResponder.Outcome.Refused r -> List.of(new Outbound(r.response(), from, onNatT));
             case IkeInitResponder.Outcome.Dropped d -> drop(Drop.UNEXPECTED);
             case IkeInitResponder.Outcome.Established e -> {
                 if (!halfOpen.created(m.header().initiatorSpi(), from, raw, e.response(), spi, now)) {
@@ -268,7 +274,8 @@ public final class IkeEngine {
                 sa.window = new ResponderWindow(1);
                 sa.initFrom = from;
                 byOurSpi.put(spi, sa);
-                yield List.of(new Outbound(e.response(), from));
+                sa.floated = onNatT;
+                yield List.of(new Outbound(e.response(), from, onNatT));
             }
         };
     }
@@ -280,7 +287,7 @@ public final class IkeEngine {
         return switch (sa.init.onResponse(m, raw)) {
             case IkeInitInitiator.Outcome.Retry r -> {
                 sa.outstanding = new OutstandingRequest(0, List.of(r.request()), config.retransmit(), clock.instant());
-                yield List.of(new Outbound(r.request(), sa.remote));
+                yield List.of(new Outbound(r.request(), sa.remote, false));
             }
             case IkeInitInitiator.Outcome.Failed f -> {
                 down(sa, "IKE_SA_INIT failed: " + f.reason());
@@ -610,13 +617,7 @@ public final class IkeEngine {
     private List<Outbound> outbound(Sa sa, List<byte[]> messages, InetSocketAddress to) {
         List<Outbound> out = new ArrayList<>(messages.size());
         for (byte[] m : messages) {
-            if (sa.floated) {
-                byte[] withMarker = new byte[4 + m.length];
-                System.arraycopy(m, 0, withMarker, 4, m.length);
-                out.add(new Outbound(withMarker, to));
-            } else {
-                out.add(new Outbound(m, to));
-            }
+            out.add(new Outbound(m, to, sa.floated));
         }
         return out;
     }

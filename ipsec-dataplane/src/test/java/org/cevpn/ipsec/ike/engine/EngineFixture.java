@@ -142,11 +142,11 @@ final class EngineFixture {
         int guard = 0;
         while (!network.isEmpty() && guard++ < 10_000) {
             InFlight f = network.poll();
-            seen.add(f.datagram().payload());
+            seen.add(f.datagram().message());
             IkeEngine to = f.datagram().to().getAddress().equals(a) ? engineA : engineB;
             InetAddress toAddress = f.datagram().to().getAddress();
             int port = f.datagram().to().getPort();
-            List<Outbound> replies = to.receive(f.datagram().payload(), new InetSocketAddress(f.from(), port), port);
+            List<Outbound> replies = to.receive(f.datagram().message(), new InetSocketAddress(f.from(), port), f.datagram().viaNatT());
             send(toAddress, replies);
         }
     }

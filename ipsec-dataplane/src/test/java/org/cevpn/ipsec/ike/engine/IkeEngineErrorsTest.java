@@ -18,7 +18,7 @@ class IkeEngineErrorsTest {
     @Test
     void anInitRequestWithAnUnknownCriticalPayloadGetsUnsupportedCriticalPayload() throws Exception {
         EngineFixture f = new EngineFixture();
-        byte[] init = f.engineA.initiate(f.b).getFirst().payload();
+        byte[] init = f.engineA.initiate(f.b).getFirst().message();
         // Put an unknown payload type (200) with the critical bit in front of the chain.
         byte[] mutated = new byte[init.length + 4];
         System.arraycopy(init, 0, mutated, 0, 28);
@@ -32,9 +32,9 @@ class IkeEngineErrorsTest {
         mutated[25] = (byte) (length >>> 16);
         mutated[26] = (byte) (length >>> 8);
         mutated[27] = (byte) length;
-        List<Outbound> answer = f.engineB.receive(mutated, new InetSocketAddress(f.a, 500), 500);
+        List<Outbound> answer = f.engineB.receive(mutated, new InetSocketAddress(f.a, 500), false);
         assertEquals(1, answer.size());
-        DecodedMessage m = IkeDecoder.decode(answer.getFirst().payload());
+        DecodedMessage m = IkeDecoder.decode(answer.getFirst().message());
         Payload.Notify n = (Payload.Notify) m.payloads().getFirst();
         assertTrue(n.is(NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD));
         assertEquals(Octets.fromHex("c8"), n.data());
@@ -55,7 +55,7 @@ class IkeEngineErrorsTest {
                 new org.cevpn.ipsec.ike.task.Endpoints(new InetSocketAddress(f.a, 500), new InetSocketAddress(f.b, 500)),
                 0x4242L, EngineFixture.RANDOM);
         byte[] request = initiator.request();
-        byte[] response = f.engineB.receive(request, new InetSocketAddress(f.a, 500), 500).getFirst().payload();
+        byte[] response = f.engineB.receive(request, new InetSocketAddress(f.a, 500), false).getFirst().message();
         var done = (org.cevpn.ipsec.ike.task.IkeInitInitiator.Outcome.Established)
                 initiator.onResponse(IkeDecoder.decode(response), response);
         var r = done.result();
@@ -63,16 +63,16 @@ class IkeEngineErrorsTest {
         var h = new org.cevpn.ipsec.ike.message.IkeHeader(r.initiatorSpi(), r.responderSpi(),
                 org.cevpn.ipsec.ike.message.ExchangeType.IKE_AUTH, true, false, 1);
         byte[] bad = sk.seal(h, List.of(new Payload.Opaque(200, true, Octets.fromHex("00"))));
-        List<Outbound> answer = f.engineB.receive(bad, new InetSocketAddress(f.a, 500), 500);
+        List<Outbound> answer = f.engineB.receive(bad, new InetSocketAddress(f.a, 500), false);
         assertEquals(1, answer.size());
-        byte[] raw = answer.getFirst().payload();
+        byte[] raw = answer.getFirst().message();
         List<Payload> inner = sk.open(IkeDecoder.decode(raw), raw);
         Payload.Notify n = (Payload.Notify) inner.getFirst();
         assertTrue(n.is(NotifyType.UNSUPPORTED_CRITICAL_PAYLOAD));
         assertEquals(Octets.fromHex("c8"), n.data());
         assertEquals(0, f.engineB.ikeSaCount());
         // A retransmission of the bad request is not processed again (the SA is gone).
-        assertEquals(List.of(), f.engineB.receive(bad, new InetSocketAddress(f.a, 500), 500));
+        assertEquals(List.of(), f.engineB.receive(bad, new InetSocketAddress(f.a, 500), false));
     }
 
     @Test
@@ -130,10 +130,10 @@ class IkeEngineErrorsTest {
         while (!toA.isEmpty() || !toB.isEmpty()) {
             Outbound o;
             if ((o = toB.poll()) != null) {
-                toA.addAll(f.engineB.receive(o.payload(), new InetSocketAddress(f.a, o.to().getPort()), o.to().getPort()));
+                toA.addAll(f.engineB.receive(o.message(), new InetSocketAddress(f.a, o.to().getPort()), o.viaNatT()));
             }
             if ((o = toA.poll()) != null) {
-                toB.addAll(restarted.receive(o.payload(), new InetSocketAddress(f.b, o.to().getPort()), o.to().getPort()));
+                toB.addAll(restarted.receive(o.message(), new InetSocketAddress(f.b, o.to().getPort()), o.viaNatT()));
             }
         }
         List<IkeEvent> eb = f.engineB.drainEvents();

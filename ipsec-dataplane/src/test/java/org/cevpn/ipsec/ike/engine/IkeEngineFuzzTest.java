@@ -48,7 +48,7 @@ class IkeEngineFuzzTest {
             boolean marker = input.length >= 4 && input[0] == 0 && input[1] == 0 && input[2] == 0 && input[3] == 0;
             IkeEngine target = rnd.nextBoolean() ? f.engineA : f.engineB;
             InetSocketAddress from = target == f.engineA ? fromB500 : (marker ? fromA4500 : fromA500);
-            answered += target.receive(input, from, marker ? 4500 : 500).size();
+            answered += target.receiveUdp(input, from, marker ? 4500 : 500).size();
             if (i % 500 == 0) {
                 f.clock.advance(java.time.Duration.ofSeconds(5));
                 f.engineA.tick();

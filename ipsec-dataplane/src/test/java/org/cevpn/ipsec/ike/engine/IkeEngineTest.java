@@ -107,10 +107,10 @@ class IkeEngineTest {
         // A real IKE_SA_INIT, but from an address that is not a configured peer.
         List<Outbound> init = f.engineA.initiate(f.b);
         InetSocketAddress stranger = new InetSocketAddress(InetAddress.getByName("198.51.100.7"), 500);
-        assertEquals(List.of(), f.engineB.receive(init.getFirst().payload(), stranger, 500));
+        assertEquals(List.of(), f.engineB.receive(init.getFirst().message(), stranger, false));
         assertEquals(1, f.engineB.drops(Drop.UNKNOWN_PEER));
-        assertEquals(List.of(), f.engineB.receive(new byte[] {1, 2, 3}, stranger, 500));
-        assertEquals(List.of(), f.engineB.receive(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, stranger, 4500), "ESP on 4500");
+        assertEquals(List.of(), f.engineB.receiveUdp(new byte[] {1, 2, 3}, stranger, 500));
+        assertEquals(List.of(), f.engineB.receiveUdp(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, stranger, 4500), "ESP on 4500");
         assertEquals(2, f.engineB.drops(Drop.MALFORMED));
         assertEquals(0, f.engineB.ikeSaCount());
     }

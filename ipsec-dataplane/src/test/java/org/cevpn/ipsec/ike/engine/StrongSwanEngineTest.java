@@ -31,7 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class StrongSwanEngineTest {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final byte[] MARKER = new byte[4];
 
     private static EngineConfig config(StrongSwanPeer peer, int ikePort, int natTPort, int peerIkePort) throws Exception {
         Proposal ike = new Proposal(1, ProtocolId.IKE.value(), Octets.EMPTY, List.of(
@@ -54,7 +53,7 @@ class StrongSwanEngineTest {
             for (UdpEndpoint socket : List.of(ike, natT)) {
                 var got = socket.receive(20);
                 if (got.isPresent()) {
-                    send(engine.receive(got.get().data(), got.get().from(), socket.local().getPort()), ike, natT);
+                    send(engine.receiveUdp(got.get().data(), got.get().from(), socket.local().getPort()), ike, natT);
                 }
             }
             send(engine.tick(), ike, natT);
@@ -69,8 +68,7 @@ class StrongSwanEngineTest {
 
     private static void send(List<Outbound> out, UdpEndpoint ike, UdpEndpoint natT) throws Exception {
         for (Outbound o : out) {
-            boolean marked = o.payload().length >= 4 && java.util.Arrays.equals(java.util.Arrays.copyOf(o.payload(), 4), MARKER);
-            (marked ? natT : ike).send(o.payload(), o.to());
+            (o.viaNatT() ? natT : ike).send(o.udpPayload(), o.to());
         }
     }
 
@@ -96,7 +94,7 @@ class StrongSwanEngineTest {
             for (UdpEndpoint socket : List.of(ike, natT)) {
                 var got = socket.receive(20);
                 if (got.isPresent()) {
-                    send(engine.receive(got.get().data(), got.get().from(), socket.local().getPort()), ike, natT);
+                    send(engine.receiveUdp(got.get().data(), got.get().from(), socket.local().getPort()), ike, natT);
                 }
             }
             send(engine.tick(), ike, natT);
