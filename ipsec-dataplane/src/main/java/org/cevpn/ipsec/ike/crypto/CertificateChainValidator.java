@@ -53,6 +53,24 @@ public final class CertificateChainValidator {
     }
 
     /**
+     * The CERTREQ payload's Certification Authority field for our trust anchors (RFC 7296 §3.7):
+     * the concatenated SHA-1 hashes of their SubjectPublicKeyInfo. A peer that sends certificates
+     * only when asked (strongSwan's default) needs it.
+     */
+    public byte[] authorityHashes() {
+        try {
+            java.security.MessageDigest sha1 = java.security.MessageDigest.getInstance("SHA-1");
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            for (TrustAnchor a : anchors) {
+                out.writeBytes(sha1.digest(a.getTrustedCert().getPublicKey().getEncoded()));
+            }
+            return out.toByteArray();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is unavailable", e);
+        }
+    }
+
+    /**
      * @param certificates the peer's CERT payloads, end-entity certificate first (RFC 7296 §3.6)
      * @param id           the peer's IDi/IDr payload
      * @param at           the validation time

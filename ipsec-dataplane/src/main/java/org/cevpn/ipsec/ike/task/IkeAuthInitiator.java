@@ -63,6 +63,11 @@ public final class IkeAuthInitiator {
         if (config.initialContact()) {
             out.add(1, Payload.Notify.of(NotifyType.INITIAL_CONTACT));
         }
+        if (config.peer() instanceof Credentials.PeerCertificate pc) {
+            // Ask for the responder's certificate, naming the CAs we trust (RFC 7296 §3.7).
+            out.add(1, new Payload.CertificateRequest(org.cevpn.ipsec.ike.message.CertEncoding.X509_SIGNATURE.value(),
+                    Octets.copyOf(pc.validator().authorityHashes())));
+        }
         Octets spi = Octets.copyOf(new byte[] {(byte) (inboundSpi >>> 24), (byte) (inboundSpi >>> 16),
                 (byte) (inboundSpi >>> 8), (byte) inboundSpi});
         offered = ProposalSelector.withoutKeyExchange(config.child().proposals()).stream()
