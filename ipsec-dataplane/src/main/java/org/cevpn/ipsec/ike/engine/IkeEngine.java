@@ -85,6 +85,10 @@ public final class IkeEngine {
     private record DeleteIke() implements Pending {
     }
 
+    /** The peer's rekey of this IKE SA, kept while ours is in flight (RFC 7296 §2.8.2). */
+    private record PeerIkeRekey(org.cevpn.ipsec.ike.task.RekeyCollision.Exchange nonces, Sa created) {
+    }
+
     /** The peer's rekey of one of our child SAs, kept while ours of the same child is in flight. */
     private record PeerRekey(org.cevpn.ipsec.ike.task.RekeyCollision.Exchange nonces, ChildSaResult created) {
     }
@@ -112,6 +116,10 @@ public final class IkeEngine {
         FragmentReassembly reassembly;
         /** On the NAT-T port (RFC 7296 §2.23): our datagrams carry the non-ESP marker. */
         boolean floated;
+        /** Our rekey of this IKE SA is in flight. */
+        boolean rekeyingIke;
+        /** The peer's rekey of this IKE SA that crossed ours: its nonces and the IKE SA it made. */
+        PeerIkeRekey peerIkeRekey;
         /** The child SA our rekey in flight replaces, if one is. */
         ChildSaResult ourRekeyOf;
         /** Rekeys of our children the peer made while ours of the same child was in flight. */
@@ -395,7 +403,22 @@ public final class IkeEngine {
                             Informational.deleteChildSas(List.of(old.inboundSpi())));
                 }
                 case CreateChildSaInitiator.Outcome.IkeRekeyed k -> {
-                    rekeyed(sa, k.replacement());
+                    sa.rekeyingIke = false;
+                    Sa ours = rekeyed(sa, k.replacement());
+                    PeerIkeRekey theirs = sa.peerIkeRekey;
+                    sa.peerIkeRekey = null;
+                    if (theirs != null) {
+                        // Both rekeyed this IKE SA at once (RFC 7296 §2.8.2): the new IKE SA from the
+                        // exchange with the lowest nonce is redundant and its initiator deletes it; the
+                        // child SAs belong on the survivor.
+                        if (org.cevpn.ipsec.ike.task.RekeyCollision.oursIsRedundant(k.nonces(), theirs.nonces())) {
+                            theirs.created().children.addAll(ours.children);
+                            ours.children.clear();
+                            yield start(ours, new DeleteIke(), ExchangeType.INFORMATIONAL, Informational.deleteIkeSa());
+                        }
+                        ours.children.addAll(theirs.created().children);
+                        theirs.created().children.clear();
+                    }
                     // The old IKE SA goes (RFC 7296 §1.3.2): its children now live on the new one.
                     yield start(sa, new DeleteIke(), ExchangeType.INFORMATIONAL, Informational.deleteIkeSa());
                 }
@@ -417,6 +440,7 @@ public final class IkeEngine {
     public List<Outbound> rekeyIkeSa(InetAddress peer) {
         Sa sa = idle(peer);
         CreateChildSaInitiator task = CreateChildSaInitiator.rekeyIke(sa.keying, config.ike().proposals(), freshSpi(), random);
+        sa.rekeyingIke = true;
         return start(sa, new CreateChild(task), ExchangeType.CREATE_CHILD_SA, task.request());
     }
 
@@ -545,7 +569,13 @@ public final class IkeEngine {
                 }
                 case CreateChildSaResponder.Outcome.IkeRekeyed k -> {
                     response = k.response();
-                    after = () -> rekeyed(sa, k.replacement());
+                    after = () -> {
+                        Sa created = rekeyed(sa, k.replacement());
+                        if (sa.rekeyingIke) {
+                            // Ours of the same IKE SA is in flight: settle when its answer comes.
+                            sa.peerIkeRekey = new PeerIkeRekey(k.nonces(), created);
+                        }
+                    };
                 }
                 case CreateChildSaResponder.Outcome.Refused r -> response = r.response();
             }

@@ -54,7 +54,7 @@ public final class CreateChildSaInitiator {
                 implements Outcome {
         }
 
-        record IkeRekeyed(IkeSaKeying replacement) implements Outcome {
+        record IkeRekeyed(IkeSaKeying replacement, RekeyCollision.Exchange nonces) implements Outcome {
         }
 
         /** Send this request instead (a new message id): the responder asked for another DH group. */
@@ -241,7 +241,8 @@ public final class CreateChildSaInitiator {
         byte[] skeyseed = KeyDerivation.rekeySkeyseed(ike.prf(), ike.keys().skD(), shared, nonce, nr);
         IkeSaKeys keys = KeyDerivation.ikeSaKeys(prf.get(), skeyseed, nonce, nr, r.newSpi(), newSpiR, KeyLengths.forIke(chosen));
         Arrays.fill(skeyseed, (byte) 0);
-        return new Outcome.IkeRekeyed(new IkeSaKeying(r.newSpi(), newSpiR, chosen, prf.get(), keys, true));
+        return new Outcome.IkeRekeyed(new IkeSaKeying(r.newSpi(), newSpiR, chosen, prf.get(), keys, true),
+                new RekeyCollision.Exchange(nonce, nr));
     }
 
     private List<Payload> rekeyIkeWith(RekeyIke r, DhGroup group) {

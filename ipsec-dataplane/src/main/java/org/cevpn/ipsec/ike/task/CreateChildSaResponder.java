@@ -40,7 +40,7 @@ public final class CreateChildSaResponder {
                             RekeyCollision.Exchange nonces) implements Outcome {
         }
 
-        record IkeRekeyed(List<Payload> response, IkeSaKeying replacement) implements Outcome {
+        record IkeRekeyed(List<Payload> response, IkeSaKeying replacement, RekeyCollision.Exchange nonces) implements Outcome {
         }
 
         record Refused(List<Payload> response, NotifyType error, String reason) implements Outcome {
@@ -133,7 +133,8 @@ public final class CreateChildSaResponder {
                 byte[] skeyseed = KeyDerivation.rekeySkeyseed(ike.prf(), ike.keys().skD(), shared, niBytes, nonce);
                 IkeSaKeys keys = KeyDerivation.ikeSaKeys(prf, skeyseed, niBytes, nonce, newSpiI, newIkeSpi, KeyLengths.forIke(answer));
                 Arrays.fill(skeyseed, (byte) 0);
-                return new Outcome.IkeRekeyed(response, new IkeSaKeying(newSpiI, newIkeSpi, answer, prf, keys, false));
+                return new Outcome.IkeRekeyed(response, new IkeSaKeying(newSpiI, newIkeSpi, answer, prf, keys, false),
+                        new RekeyCollision.Exchange(niBytes, nonce));
             }
             List<TrafficSelector> tsi = TrafficSelectorMath.narrow(IkeAuthInitiator.selectors(inner, true), child.remote());
             List<TrafficSelector> tsr = TrafficSelectorMath.narrow(IkeAuthInitiator.selectors(inner, false), child.local());

@@ -132,6 +132,32 @@ class IkeEngineLifecycleTest {
         }
     }
 
+    /** Both CEs rekey the IKE SA at once (RFC 7296 §2.8.2): one new IKE SA survives, carrying the child. */
+    @Test
+    void simultaneousIkeRekeysLeaveOneIkeSaWithTheChild() throws Exception {
+        for (long seed = 30; seed < 40; seed++) {
+            EngineFixture f = tunnel(seed, 0);
+            ChildSaResult child = of(f.engineA.drainEvents(), IkeEvent.ChildSaUp.class).getFirst().child();
+            f.engineB.drainEvents();
+            f.send(f.a, f.engineA.rekeyIkeSa(f.b));
+            f.send(f.b, f.engineB.rekeyIkeSa(f.a));
+            settle(f);
+            assertEquals(1, f.engineA.ikeSaCount(), "seed " + seed);
+            assertEquals(1, f.engineB.ikeSaCount(), "seed " + seed);
+            assertEquals(List.of(child), f.engineA.childSas(f.b), "seed " + seed);
+            assertEquals(1, f.engineB.childSas(f.a).size());
+            // The survivor is the same IKE SA on both sides: each side's liveness check is answered.
+            f.engineA.drainEvents();
+            f.engineB.drainEvents();
+            f.send(f.a, f.engineA.checkLiveness(f.b));
+            f.send(f.b, f.engineB.checkLiveness(f.a));
+            settle(f);
+            assertEquals(1, of(f.engineA.drainEvents(), IkeEvent.PeerAlive.class).size(), "seed " + seed);
+            assertEquals(1, of(f.engineB.drainEvents(), IkeEvent.PeerAlive.class).size(), "seed " + seed);
+            assertEquals(0, f.engineA.drops(Drop.INTERNAL_ERROR) + f.engineB.drops(Drop.INTERNAL_ERROR));
+        }
+    }
+
     @Test
     void aPeerThatStopsAnsweringIsDetectedByTheLivenessCheck() throws Exception {
         EngineFixture f = tunnel(9, 0);
