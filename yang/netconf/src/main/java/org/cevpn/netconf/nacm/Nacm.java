@@ -17,6 +17,8 @@ import org.cevpn.netconf.filter.Trees;
 import org.cevpn.netconf.validation.YangSchema;
 import org.opendaylight.yangtools.yang.common.QName;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifier;
+import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifierWithPredicates;
+import org.opendaylight.yangtools.yang.model.api.ChoiceSchemaNode;
 import org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.PathArgument;
 import org.opendaylight.yangtools.yang.data.api.schema.ChoiceNode;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
@@ -138,6 +140,49 @@ public final class Nacm {
             || NETCONF_BASE.equals(rpc.getNamespace().toString())
                 && DENY_ALL_BASE_OPERATIONS.contains(rpc.getLocalName());
         return count(!denyAll && cfg.execPermit(), deniedOperations);
+    }
+
+    /**
+     * May {@code user} invoke the YANG 1.1 action {@code action} on the data node {@code target} (e.g. reset on
+     * one peer entry)? Data-node rules with exec access on the action's path decide (RFC 8341 §3.4.4 treats an
+     * action as a protocol operation on its data node); without one, default-deny-all on the action or its
+     * ancestors denies, else exec-default. A denial is counted in denied-operations.
+     *
+     * @param target the data node the action is invoked on, as NormalizedNode path arguments (list entries as
+     *               NodeIdentifierWithPredicates; the MapNode and ChoiceNode wrappers may be present or not)
+     */
+    public boolean permitsAction(final NacmUser user, final List<PathArgument> target, final QName action) {
+        final var cfg = config;
+        if (unrestricted(cfg, user)) {
+            return true;
+        }
+        final var path = new ArrayList<DataStep>();
+        DataSchemaContext ctx = schemaTree.getRoot();
+        boolean denyAll = false;
+        for (var arg : target) {
+            ctx = ctx instanceof DataSchemaContext.Composite composite ? composite.childByArg(arg) : null;
+            denyAll |= ctx != null && SchemaExtensions.has(ctx.dataSchemaNode(), SchemaExtensions.DEFAULT_DENY_ALL);
+            if (arg instanceof NodeIdentifierWithPredicates entry) {
+                if (!path.isEmpty() && path.getLast().name().equals(entry.getNodeType()) && path.getLast().keys().isEmpty()) {
+                    path.removeLast();
+                }
+                path.add(new DataStep(entry.getNodeType(), entry.asMap(), null));
+            } else if (ctx == null || !(ctx.dataSchemaNode() instanceof ChoiceSchemaNode)) {
+                path.add(DataStep.of(arg.getNodeType()));
+            }
+        }
+        final var actionSchema = ctx == null ? null : findAction(ctx.dataSchemaNode(), action);
+        denyAll |= SchemaExtensions.has(actionSchema, SchemaExtensions.DEFAULT_DENY_ALL);
+        path.add(DataStep.of(action));
+        return count(decide(rulesFor(cfg, user), path, AccessOperation.EXEC).orElse(!denyAll && cfg.execPermit()),
+            deniedOperations);
+    }
+
+    private static Object findAction(final Object node, final QName action) {
+        if (node instanceof org.opendaylight.yangtools.yang.model.api.ActionNodeContainer container) {
+            return container.findAction(action).orElse(null);
+        }
+        return null;
     }
 
     /** The access-denied rpc-error for a refused operation (RFC 8341 §3.4.4). */
@@ -291,6 +336,10 @@ public final class Nacm {
             if (after == null) {
                 return all(before, ctx, parent, parentProtected, AccessOperation.DELETE);
             }
+            if (before == after) {
+                // yangtools' data tree shares unmodified subtrees between versions: nothing written here.
+                return null;
+            }
             final var schemaNode = root || ctx == null ? null : ctx.dataSchemaNode();
             final boolean isProtected = parentProtected || isProtected(schemaNode);
             final var step = root ? null : stepOf(after);
@@ -359,14 +408,15 @@ public final class Nacm {
 
     /** The action of the first rule matching a data node for an operation, if any rule matches (first wins). */
     private Optional<Boolean> decide(final List<NacmRule> rules, final List<DataStep> path, final AccessOperation op) {
-        final var moduleName = schema.moduleByNamespace(path.getFirst().name().getNamespace().toString())
+        // module-name is the module defining the node itself (an augmenting module for augmented nodes).
+        final var moduleName = schema.moduleByNamespace(path.getLast().name().getNamespace().toString())
             .map(Module::getName).orElse("");
         for (var rule : rules) {
             if (!rule.operations().contains(op)) {
                 continue;
             }
             final boolean matches = switch (rule.target()) {
-                // A rule without rule-type covers its module's data; module-name is the top node's module.
+                // A rule without rule-type covers all data of its module.
                 case RuleTarget.Any any -> rule.coversModule(moduleName);
                 // A path names its nodes itself; module-name "*" or the module's name (RFC 8341 §3.4.5).
                 case RuleTarget.DataNode data -> rule.coversModule(moduleName) && data.path().matches(path);

@@ -279,6 +279,43 @@ class NacmTest {
     }
 
     @Test
+    void actionsOnDataNodes() {
+        final var nacm = nacm(nacm("permit", "deny", OPERATOR_RULES));
+        final var schema = PolicyTestData.schema();
+        final var peer = new NodeIdentifier(ce("peer"));
+        final java.util.function.Function<String, java.util.List<org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.PathArgument>> target =
+            address -> {
+                // The key value as the parser holds it (inet:ip-address), taken from the example data.
+                final var entry = peerNode(ceConfig(), address);
+                return java.util.List.of(new NodeIdentifier(ce("ce-device")), new NodeIdentifier(ce("vpn-configuration")),
+                    peer, (NodeIdentifierWithPredicates) entry.name());
+            };
+        assertNotNull(schema);
+        assertTrue(nacm.permitsAction(OLIVIA, target.apply("192.0.2.2"), ce("reset")), "exec-default permit");
+        assertFalse(nacm.permitsAction(OLIVIA, target.apply("192.0.2.3"), ce("reset")), "hide-peer-3 denies all");
+        assertTrue(nacm.permitsAction(ALICE, target.apply("192.0.2.3"), ce("reset")));
+        // Without the MapNode wrapper argument the same entry is found.
+        final var direct = new java.util.ArrayList<>(target.apply("192.0.2.3"));
+        direct.remove(2);
+        assertFalse(nacm.permitsAction(OLIVIA, direct, ce("reset")));
+        assertEquals(2, nacm.counters().deniedOperations());
+    }
+
+    @Test
+    void nacmItselfIsDefaultDenyAllForWrites() {
+        final var nacmXml = nacm("permit", "permit", "");
+        final var nacm = nacm(nacmXml);
+        final var before = PolicyTestData.parse(nacmXml);
+        final var after = PolicyTestData.parse(nacmXml.replace("<user-name>gus</user-name>",
+            "<user-name>gus</user-name><user-name>olivia</user-name>"));
+        final var denied = nacm.checkWrite(OLIVIA, before, after).orElseThrow();
+        assertTrue(denied.path().xpath().startsWith("/nacm:nacm/nacm:groups/nacm:group[nacm:name='guests']"),
+            denied.path().xpath());
+        assertTrue(nacm.checkWrite(ALICE, before, after).isEmpty(), "the admin's permit-all rule allows it");
+        assertTrue(nacm.checkWrite(OLIVIA, before, before).isEmpty(), "no change, nothing to check");
+    }
+
+    @Test
     void schemaWithoutIetfNetconfIsRefused() throws Exception {
         final var bare = new org.cevpn.netconf.validation.SchemaContextLoader(getClass().getClassLoader())
             .loadCevpnModels();
