@@ -8,6 +8,11 @@ public final class SubtreeFilterAccess {
     private SubtreeFilterAccess() {
     }
 
+    /** A DOM element from XML text. */
+    public static Element parse(final String xml) {
+        return FilterTestSupport.element(xml);
+    }
+
     public static List<Element> elements(final Element parent) {
         return SubtreeFilter.elements(parent);
     }

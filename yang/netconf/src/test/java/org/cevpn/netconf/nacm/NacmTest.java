@@ -260,6 +260,11 @@ class NacmTest {
         assertEquals("1", state.body().stream()
             .filter(c -> c.name().getNodeType().getLocalName().equals("denied-notifications")).findFirst()
             .orElseThrow().body().toString());
+        final var root = org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes.newContainerBuilder()
+            .withNodeIdentifier(new NodeIdentifier(QName.create(BASE, "data"))).withChild(state).build();
+        assertEquals(java.util.List.of(), new org.cevpn.netconf.validation.DatastoreValidator(PolicyTestData.schema())
+            .validatePresentModules(root, org.cevpn.netconf.validation.DatastoreValidator.Scope.CONFIG_AND_STATE)
+            .errors());
     }
 
     @Test

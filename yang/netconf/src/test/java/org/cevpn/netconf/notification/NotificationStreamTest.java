@@ -305,5 +305,14 @@ class NotificationStreamTest {
         assertTrue(text.contains("replaySupport, body=true"), text);
         assertTrue(text.contains("replayLogCreationTime, body=2026-11-22T03:00:00Z"), text);
         assertTrue(text.contains("name, body=NETCONF"), text);
+        // The shape and types are nc-notifications' own: the validator accepts it as state data.
+        final var root = ImmutableNodes.newContainerBuilder()
+            .withNodeIdentifier(new NodeIdentifier(QName.create("urn:ietf:params:xml:ns:netconf:base:1.0", "data")))
+            .withChild(data).build();
+        final var validator = new org.cevpn.netconf.validation.DatastoreValidator(PolicyTestData.schema());
+        assertEquals(List.of(), validator.validatePresentModules(root,
+            org.cevpn.netconf.validation.DatastoreValidator.Scope.CONFIG_AND_STATE).errors());
+        assertFalse(validator.validatePresentModules(root,
+            org.cevpn.netconf.validation.DatastoreValidator.Scope.CONFIG).errors().isEmpty(), "config false data");
     }
 }
