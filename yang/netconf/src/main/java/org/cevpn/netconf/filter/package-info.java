@@ -1,0 +1,17 @@
+/**
+ * Retrieval filtering for get, get-config and create-subscription: RFC 6241 subtree filters
+ * ({@link org.cevpn.netconf.filter.SubtreeFilter}), {@code :xpath} filters
+ * ({@link org.cevpn.netconf.filter.XPathFilter}) and RFC 6243 with-defaults
+ * ({@link org.cevpn.netconf.filter.WithDefaults}), all on NormalizedNode datastore roots.
+ *
+ * <p>How the NETCONF server is meant to use it, for a {@code <get-config>}:
+ * <pre>{@code
+ * Filter filter = Filter.parse(schema, filterElementOrNull, true);   // ValidationException: rpc-errors
+ * WithDefaults.Mode mode = wdElement == null ? WithDefaults.Mode.EXPLICIT : WithDefaults.Mode.of(wdText);
+ * ContainerNode reply = withDefaults.apply(filter.apply(nacm.filterRead(user, source)), mode);
+ * // write reply's children under <data>; for REPORT_ALL_TAGGED then withDefaults.tagDefaults(dataElement)
+ * // hello: advertise WithDefaults.CAPABILITY
+ * }</pre>
+ * NACM first, then the filter: a filter must not be able to test for data the user may not read.
+ */
+package org.cevpn.netconf.filter;
