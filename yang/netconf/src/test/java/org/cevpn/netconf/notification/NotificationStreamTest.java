@@ -299,6 +299,42 @@ class NotificationStreamTest {
     }
 
     @Test
+    void concurrentPublishingNeitherLosesNorRepeatsEventsAcrossTheReplayBoundary() throws Exception {
+        final var stream = new NotificationStream("NETCONF", "d", PolicyTestData.schema(), nacm, 100_000,
+            Clock.systemUTC(), timer);
+        final int total = 20_000;
+        final var publisher = new Thread(() -> {
+            for (int i = 0; i < total; i++) {
+                stream.publish(ImmutableNodes.newContainerBuilder().withNodeIdentifier(new NodeIdentifier(ce("tunnel-up")))
+                    .withChild(ImmutableNodes.leafNode(ce("peer"), "192.0.2.1"))
+                    .withChild(ImmutableNodes.leafNode(ce("peer-ce-id"), "n" + i)).build());
+            }
+        });
+        publisher.start();
+        while (stream.oldestReplayable().isEmpty()) {
+            Thread.onSpinWait();
+        }
+        final var sink = new Recorder();
+        final var start = Instant.now().minusSeconds(3600);
+        stream.subscribe(SubscriptionRequest.parse(PolicyTestData.schema(), xml("<create-subscription xmlns=\"" + NOTIF
+            + "\"><startTime>" + start + "</startTime></create-subscription>"), Instant.now(), Set.of("NETCONF"), true),
+            NacmUser.of("root"), sink);
+        publisher.join();
+        final var names = sink.names();
+        assertEquals(total + 1, names.size());
+        assertEquals(1, names.stream().filter("replayComplete"::equals).count());
+        final int boundary = names.indexOf("replayComplete");
+        assertTrue(boundary > 0 && boundary < total, "subscribed while publishing: " + boundary + " replayed");
+        int expected = 0;
+        for (var n : sink.received) {
+            if (n.type().getLocalName().equals("tunnel-up")) {
+                assertEquals("n" + expected++, n.body().childByArg(new NodeIdentifier(ce("peer-ce-id"))).body());
+            }
+        }
+        assertEquals(total, expected);
+    }
+
+    @Test
     void streamsData() {
         final var data = stream(10).streamsData();
         final var text = data.toString();
