@@ -86,12 +86,16 @@ public final class WithDefaults {
         this.schema = schema;
     }
 
-    /** {@code data} (a datastore root, as stored: explicit mode) as {@code mode} reports it. */
-    public ContainerNode apply(final ContainerNode data, final Mode mode) {
+    /**
+     * {@code data} (a datastore root, as stored: explicit mode) as {@code mode} reports it.
+     *
+     * @param configOnly true for get-config (report-all adds no config false defaults), false for get
+     */
+    public ContainerNode apply(final ContainerNode data, final Mode mode, final boolean configOnly) {
         return switch (mode) {
             case EXPLICIT -> data;
             case TRIM -> (ContainerNode) trim(data, schema.context());
-            case REPORT_ALL, REPORT_ALL_TAGGED -> (ContainerNode) addDefaults(data, schema.context());
+            case REPORT_ALL, REPORT_ALL_TAGGED -> (ContainerNode) addDefaults(data, schema.context(), configOnly);
         };
     }
 
@@ -116,13 +120,13 @@ public final class WithDefaults {
 
     // ---- report-all -------------------------------------------------------------------------------------
 
-    private NormalizedNode addDefaults(final NormalizedNode node, final Object schemaNode) {
+    private NormalizedNode addDefaults(final NormalizedNode node, final Object schemaNode, final boolean configOnly) {
         if (!Trees.isInterior(node)) {
             return node;
         }
         final var children = new ArrayList<NormalizedNode>();
         for (var child : Trees.children(node)) {
-            children.add(addDefaults(child, childSchema(schemaNode, child)));
+            children.add(addDefaults(child, childSchema(schemaNode, child), configOnly));
         }
         final DataNodeContainer container = switch (schemaNode) {
             case ChoiceSchemaNode choice -> activeCase(choice, node);
@@ -131,7 +135,7 @@ public final class WithDefaults {
         };
         if (container != null) {
             final var present = children.stream().map(NormalizedNode::name).toList();
-            for (var missing : defaultsFor(container)) {
+            for (var missing : defaultsFor(container, configOnly)) {
                 if (!present.contains(missing.name())) {
                     children.add(missing);
                 }
@@ -141,19 +145,19 @@ public final class WithDefaults {
     }
 
     /** The default nodes of a schema container none of whose children exist yet (what report-all adds). */
-    private List<NormalizedNode> defaultsFor(final DataNodeContainer container) {
+    private List<NormalizedNode> defaultsFor(final DataNodeContainer container, final boolean configOnly) {
         final var out = new ArrayList<NormalizedNode>();
         for (var child : container.getChildNodes()) {
             // A node under a 'when' exists only while its condition holds; evaluating it is the validator's job,
             // so report-all does not invent such a node (idle-timeout of a permanent tunnel, for one).
             if (child instanceof org.opendaylight.yangtools.yang.model.api.WhenConditionAware aware
-                    && aware.getWhenCondition().isPresent()) {
+                    && aware.getWhenCondition().isPresent() || configOnly && !child.isConfiguration()) {
                 continue;
             }
             switch (child) {
                 case LeafSchemaNode leaf -> defaultOf(leaf).ifPresent(v -> out.add(ImmutableNodes.leafNode(leaf.getQName(), v)));
                 case ContainerSchemaNode c when !c.isPresenceContainer() -> {
-                    final var inner = defaultsFor(c);
+                    final var inner = defaultsFor(c, configOnly);
                     if (!inner.isEmpty()) {
                         final var b = ImmutableNodes.newContainerBuilder().withNodeIdentifier(new NodeIdentifier(c.getQName()));
                         inner.forEach(n -> b.withChild((org.opendaylight.yangtools.yang.data.api.schema.DataContainerChild) n));
@@ -161,7 +165,7 @@ public final class WithDefaults {
                     }
                 }
                 case ChoiceSchemaNode choice -> choice.getDefaultCase().ifPresent(caseNode -> {
-                    final var inner = defaultsFor(caseNode);
+                    final var inner = defaultsFor(caseNode, configOnly);
                     if (!inner.isEmpty()) {
                         final var b = ImmutableNodes.newChoiceBuilder().withNodeIdentifier(new NodeIdentifier(choice.getQName()));
                         inner.forEach(n -> b.withChild((org.opendaylight.yangtools.yang.data.api.schema.DataContainerChild) n));

@@ -8,10 +8,11 @@
  * <pre>{@code
  * Filter filter = Filter.parse(schema, filterElementOrNull, true);   // ValidationException: rpc-errors
  * WithDefaults.Mode mode = wdElement == null ? WithDefaults.Mode.EXPLICIT : WithDefaults.Mode.of(wdText);
- * ContainerNode reply = withDefaults.apply(filter.apply(nacm.filterRead(user, source)), mode);
+ * ContainerNode reply = filter.apply(nacm.filterRead(user, withDefaults.apply(source, mode, true)));
  * // write reply's children under <data>; for REPORT_ALL_TAGGED then withDefaults.tagDefaults(dataElement)
  * // hello: advertise WithDefaults.CAPABILITY
  * }</pre>
- * NACM first, then the filter: a filter must not be able to test for data the user may not read.
+ * Order matters: defaults first (report-all adds nodes such as /nacm's defaults, which NACM must then see),
+ * NACM next, the filter last (a filter must not be able to test for data the user may not read).
  */
 package org.cevpn.netconf.filter;

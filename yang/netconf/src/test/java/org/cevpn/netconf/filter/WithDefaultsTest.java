@@ -27,12 +27,12 @@ class WithDefaultsTest {
 
     @Test
     void explicitIsWhatWasWritten() {
-        assertEquals(ceConfig().toString(), withDefaults.apply(ceConfig(), WithDefaults.Mode.EXPLICIT).toString());
+        assertEquals(ceConfig().toString(), withDefaults.apply(ceConfig(), WithDefaults.Mode.EXPLICIT, true).toString());
     }
 
     @Test
     void reportAllAddsDefaultsOfExistingNodes() {
-        final var all = withDefaults.apply(ceConfig(), WithDefaults.Mode.REPORT_ALL);
+        final var all = withDefaults.apply(ceConfig(), WithDefaults.Mode.REPORT_ALL, true);
         // sa-defaults/child-sa exists without lifetime-octets (default 0).
         assertNull(path(vpn(ceConfig()), "sa-defaults", "child-sa", "lifetime-octets"));
         assertEquals(Uint64.ZERO, path(vpn(all), "sa-defaults", "child-sa", "lifetime-octets").body());
@@ -50,7 +50,7 @@ class WithDefaultsTest {
 
     @Test
     void trimRemovesLeavesEqualToTheirDefault() {
-        final var trimmed = withDefaults.apply(ceConfig(), WithDefaults.Mode.TRIM);
+        final var trimmed = withDefaults.apply(ceConfig(), WithDefaults.Mode.TRIM, true);
         // encr-aes-gcm-16 is the default of sa-defaults/ike/encryption-algorithm; 256 of the key length.
         assertNotNull(path(vpn(ceConfig()), "sa-defaults", "ike", "encryption-algorithm"));
         assertNull(path(vpn(trimmed), "sa-defaults", "ike", "encryption-algorithm"));
@@ -66,7 +66,7 @@ class WithDefaultsTest {
 
     @Test
     void reportAllTaggedMarksDefaultValuedLeaves() {
-        final var all = withDefaults.apply(ceConfig(), WithDefaults.Mode.REPORT_ALL_TAGGED);
+        final var all = withDefaults.apply(ceConfig(), WithDefaults.Mode.REPORT_ALL_TAGGED, true);
         final var xml = FilterTestSupport.toXml(all);
         final int tagged = withDefaults.tagDefaults(xml);
         assertTrue(tagged > 5, "tagged " + tagged);
@@ -76,8 +76,22 @@ class WithDefaultsTest {
         final var ceId = (org.w3c.dom.Element) xml.getElementsByTagNameNS(FilterTestSupport.CE, "ce-id").item(0);
         assertEquals("", ceId.getAttributeNS(WithDefaults.WD_NAMESPACE, "default"));
         // Tagged count equals what trim would remove plus what report-all added.
-        final var trimmedXml = FilterTestSupport.toXml(withDefaults.apply(ceConfig(), WithDefaults.Mode.TRIM));
+        final var trimmedXml = FilterTestSupport.toXml(withDefaults.apply(ceConfig(), WithDefaults.Mode.TRIM, true));
         assertEquals(0, withDefaults.tagDefaults(trimmedXml));
+    }
+
+    @Test
+    void reportAllReportsNonPresenceContainersDefaultsWhichNacmThenHides() {
+        final var all = withDefaults.apply(ceConfig(), WithDefaults.Mode.REPORT_ALL, true);
+        // /nacm is a non-presence container: it exists, so its defaults are reported (RFC 6243 §3.1) ...
+        final var nacm = all.body().stream().filter(c -> c.name().getNodeType().getLocalName().equals("nacm"))
+            .findFirst().orElseThrow();
+        assertEquals(Boolean.TRUE, child(nacm, "enable-nacm").body());
+        assertEquals("deny", child(nacm, "write-default").body());
+        // ... and, applied before NACM as the package documents, they stay hidden (nacm is default-deny-all).
+        final var acl = new org.cevpn.netconf.nacm.Nacm(PolicyTestData.schema(), java.util.Set.of());
+        assertTrue(acl.filterRead(org.cevpn.netconf.nacm.NacmUser.of("olivia"), all).body().stream()
+            .noneMatch(c -> c.name().getNodeType().getLocalName().equals("nacm")));
     }
 
     @Test

@@ -61,8 +61,8 @@ public final class PolicyBenchmark {
             }
         });
         final var wd = new WithDefaults(schema);
-        time("with-defaults report-all", () -> wd.apply(data, WithDefaults.Mode.REPORT_ALL));
-        time("with-defaults trim", () -> wd.apply(data, WithDefaults.Mode.TRIM));
+        time("with-defaults report-all", () -> wd.apply(data, WithDefaults.Mode.REPORT_ALL, true));
+        time("with-defaults trim", () -> wd.apply(data, WithDefaults.Mode.TRIM, true));
 
         final var module = schema.moduleByNamespace(NacmTest.CE).orElseThrow().getQNameModule();
         final var body = ImmutableNodes.newContainerBuilder().withNodeIdentifier(new NodeIdentifier(QName.create(module, "tunnel-up")))
