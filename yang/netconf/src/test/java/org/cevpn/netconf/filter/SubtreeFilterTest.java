@@ -118,6 +118,19 @@ class SubtreeFilterTest {
     }
 
     @Test
+    void contentMatchCannotProbeDataNacmHides() {
+        // NACM first, filter second: a content match on a hidden pre-shared key selects nothing,
+        // so a user cannot guess a secret by filtering on it.
+        final var nacm = new org.cevpn.netconf.nacm.Nacm(PolicyTestData.schema(), java.util.Set.of());
+        final var visible = nacm.filterRead(org.cevpn.netconf.nacm.NacmUser.of("olivia"), ceConfig());
+        final var f = element("<filter xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><ce-device " + CE
+            + "><vpn-configuration><peer><pre-shared-key>XBsOP5p9Lktvihw9Xn+bCixOb4obPV9+nAsqTW+OHDs=</pre-shared-key>"
+            + "<ce-id/></peer></vpn-configuration></ce-device></filter>");
+        assertTrue(new SubtreeFilter(PolicyTestData.schema(), f).apply(visible).body().isEmpty());
+        assertNotNull(path(new SubtreeFilter(PolicyTestData.schema(), f).apply(ceConfig()), "ce-device"));
+    }
+
+    @Test
     void binaryAndEnumerationContentMatch() {
         final var out = filter("<ce-device " + CE + "><vpn-configuration><peer>"
             + "<pre-shared-key>XBsOP5p9Lktvihw9Xn+bCixOb4obPV9+nAsqTW+OHDs=</pre-shared-key><ce-id/></peer>"
