@@ -151,7 +151,8 @@ public final class WithDefaults {
             // A node under a 'when' exists only while its condition holds; evaluating it is the validator's job,
             // so report-all does not invent such a node (idle-timeout of a permanent tunnel, for one).
             if (child instanceof org.opendaylight.yangtools.yang.model.api.WhenConditionAware aware
-                    && aware.getWhenCondition().isPresent() || configOnly && !child.isConfiguration()) {
+                    && aware.getWhenCondition().isPresent()
+                    || configOnly && !child.effectiveConfig().orElse(Boolean.TRUE)) {
                 continue;
             }
             switch (child) {
