@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.cevpn.testing.ExternalTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,16 +53,16 @@ class YanglintTest {
         return ModelFiles.list(ModelFiles.OPERATIONS, ".xml").stream();
     }
 
-    private static ExternalTool.Run yanglint(List<String> args) {
+    private static ExternalTools.Run yanglint(List<String> args) {
         List<String> all = new ArrayList<>(ModelFiles.yanglintSearchPath());
         all.addAll(args);
-        return ExternalTool.YANGLINT.run(ModelFiles.BASE, all);
+        return ExternalTools.run(ExternalTools.program("yanglint", "libyang2-tools"), ModelFiles.BASE, all, 60);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("modules")
     void moduleIsCleanAlone(Path module) {
-        ExternalTool.Run run = yanglint(List.of(module.toString()));
+        ExternalTools.Run run = yanglint(List.of(module.toString()));
         assertEquals(0, run.exitCode(), run.output());
         assertEquals("", run.output(), "yanglint must print nothing, not even a warning");
     }
@@ -69,7 +70,7 @@ class YanglintTest {
     @Test
     void allModulesTogetherAreClean() {
         List<String> args = modules().map(Path::toString).toList();
-        ExternalTool.Run run = yanglint(args);
+        ExternalTools.Run run = yanglint(args);
         assertEquals(0, run.exitCode(), run.output());
         assertEquals("", run.output(), "yanglint must print nothing, not even a warning");
     }
@@ -77,7 +78,7 @@ class YanglintTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("validExamples")
     void acceptsValidExample(Path example) throws Exception {
-        ExternalTool.Run run = yanglint(args("config", example));
+        ExternalTools.Run run = yanglint(args("config", example));
         assertEquals(0, run.exitCode(), run.output());
         assertEquals("", run.output());
     }
@@ -88,7 +89,7 @@ class YanglintTest {
         String name = example.getFileName().toString();
         String type = name.substring(name.indexOf('.') + 1, name.lastIndexOf('.'));
         assertTrue(List.of("rpc", "reply", "notif", "data").contains(type), "unknown example type in " + name);
-        ExternalTool.Run run = yanglint(args(type, example));
+        ExternalTools.Run run = yanglint(args(type, example));
         assertEquals(0, run.exitCode(), run.output());
         assertEquals("", run.output());
     }
@@ -97,7 +98,7 @@ class YanglintTest {
     @MethodSource("invalidExamples")
     void rejectsInvalidExampleWhereItsExpectCommentSays(Path example) throws Exception {
         Matcher expect = expectComment(example);
-        ExternalTool.Run run = yanglint(args("config", example));
+        ExternalTools.Run run = yanglint(args("config", example));
         assertNotEquals(0, run.exitCode(), "yanglint accepted an invalid example");
         assertTrue(run.output().contains("libyang err"), run.output());
         // yanglint names the node it complains about (or, for unknown children, their parent);
@@ -132,7 +133,7 @@ class YanglintTest {
     void treeDiagramIsCurrent(Path module) throws Exception {
         String name = module.getFileName().toString().replace(".yang", "");
         Path tree = ModelFiles.BASE.resolve("trees/" + name + ".tree");
-        ExternalTool.Run run = yanglint(List.of("-f", "tree", module.toString()));
+        ExternalTools.Run run = yanglint(List.of("-f", "tree", module.toString()));
         assertEquals(0, run.exitCode(), run.output());
         assertEquals(run.output(), Files.readString(tree),
             "trees/" + name + ".tree is stale; regenerate it (see yang/models/README.md)");
