@@ -80,6 +80,7 @@ public final class Datastores {
     private final InstanceDocumentParser parser;
     private final DataXml dataXml;
     private final ScheduledExecutorService scheduler;
+    private final WriteGuard writeGuard;
     private final Map<Datastore, Snapshot> stores = new EnumMap<>(Datastore.class);
     private final Map<Datastore, LockInfo> locks = new EnumMap<>(Datastore.class);
     private final Map<Datastore, DatastoreFile> files = new EnumMap<>(Datastore.class);
@@ -98,6 +99,14 @@ public final class Datastores {
      */
     public Datastores(final YangSchema schema, final InstanceDocumentParser parser, final DatastoreValidator validator,
             final Path stateDir, final ScheduledExecutorService scheduler) throws IOException {
+        this(schema, parser, validator, stateDir, scheduler, WriteGuard.PERMIT_ALL);
+    }
+
+    /** As above, with the access check that every session's write passes (NACM). */
+    public Datastores(final YangSchema schema, final InstanceDocumentParser parser, final DatastoreValidator validator,
+            final Path stateDir, final ScheduledExecutorService scheduler, final WriteGuard writeGuard)
+            throws IOException {
+        this.writeGuard = writeGuard;
         this.schema = schema;
         this.parser = parser;
         this.validator = validator;
@@ -201,6 +210,7 @@ public final class Datastores {
                 throw new RpcException(all);
             }
         }
+        writeGuard.check(session, target, stores.get(target).root(), result.root());
         if (testOption != TestOption.TEST_ONLY) {
             store(target, result.root());
         }
@@ -245,6 +255,7 @@ public final class Datastores {
                 throw new RpcException(errors.errors());
             }
         }
+        writeGuard.check(session, target, stores.get(target).root(), root);
         store(target, root);
     }
 
@@ -254,6 +265,7 @@ public final class Datastores {
             throw RpcException.protocol(ErrorTag.OPERATION_NOT_SUPPORTED, "the running datastore cannot be deleted");
         }
         checkNotLockedByOther(session, target);
+        writeGuard.check(session, target, stores.get(target).root(), EditConfig.emptyRoot());
         store(target, EditConfig.emptyRoot());
     }
 
