@@ -14,14 +14,14 @@ import org.cevpn.netconf.validation.YangSchema;
 import org.w3c.dom.Element;
 
 /** The small ds-test module (src/test/resources/org/cevpn/netconf/datastore), loaded once. */
-final class DsTestSchema {
-    static final String NS = "urn:cevpn:test:ds-test";
+public final class DsTestSchema {
+    public static final String NS = "urn:cevpn:test:ds-test";
     private static YangSchema schema;
 
     private DsTestSchema() {
     }
 
-    static synchronized YangSchema schema() {
+    public static synchronized YangSchema schema() {
         if (schema == null) {
             try {
                 schema = new SchemaContextLoader(DsTestSchema.class.getClassLoader())
@@ -33,22 +33,22 @@ final class DsTestSchema {
         return schema;
     }
 
-    static InstanceDocumentParser parser() {
+    public static InstanceDocumentParser parser() {
         return new InstanceDocumentParser(schema(), Limits.DEFAULT);
     }
 
-    static DatastoreValidator validator() {
+    public static DatastoreValidator validator() {
         return new DatastoreValidator(schema());
     }
 
     /** {@code <config>} holding {@code <top xmlns=ds-test>body</top>} (the nc prefix is bound). */
-    static Element config(final String topBody) {
+    public static Element config(final String topBody) {
         return element("<config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\" "
             + "xmlns:nc=\"urn:ietf:params:xml:ns:netconf:base:1.0\"><top xmlns=\"" + NS + "\">" + topBody
             + "</top></config>");
     }
 
-    static Element element(final String xml) {
+    public static Element element(final String xml) {
         try {
             return DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder()
                 .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8))).getDocumentElement();
