@@ -335,6 +335,7 @@ public final class Datastores {
         final var candidate = stores.get(Datastore.CANDIDATE).root();
         validate(Datastore.CANDIDATE);
         final var before = stores.get(Datastore.RUNNING).root();
+        writeGuard.check(session, Datastore.RUNNING, before, candidate);
         if (options.confirmed()) {
             final ContainerNode rollbackTo;
             if (pending == null) {

@@ -15,6 +15,13 @@ public interface AccessControl {
     /** The part of {@code data} the user may read (RFC 8341 §3.4.5: the rest is silently left out). */
     ContainerNode readable(String user, ContainerNode data);
 
+    /** A session began: its id is how the datastores' write checks know the user. */
+    default void sessionStarted(final long session, final String user) {
+    }
+
+    default void sessionEnded(final long session) {
+    }
+
     /** No access control at all: every user may run everything and read everything. */
     AccessControl PERMIT_ALL = new AccessControl() {
         @Override

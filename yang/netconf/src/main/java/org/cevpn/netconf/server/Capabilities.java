@@ -7,8 +7,8 @@ import org.cevpn.netconf.validation.YangSchema;
 /**
  * The capabilities in our hello: exactly what this server implements (RFC 6241 §8, RFC 6022) and one module
  * capability ({@code namespace?module=name&revision=date}, RFC 6020 §5.6.4) per module of the schema.
- * Not advertised until their parts are wired in: :xpath (filters), :with-defaults, :notification and
- * :interleave (RFC 5277), :url, yang-library (RFC 8525).
+ * :xpath and :with-defaults only when the server has those parts. Not implemented, so never advertised:
+ * :notification and :interleave (RFC 5277), :url, yang-library (RFC 8525).
  */
 public final class Capabilities {
     public static final String BASE_1_0 = "urn:ietf:params:netconf:base:1.0";
@@ -18,7 +18,11 @@ public final class Capabilities {
     private Capabilities() {
     }
 
-    public static List<String> of(final YangSchema schema, final boolean xpath) {
+    /** with-defaults (RFC 6243): every mode but report-all-tagged, which needs the reply's DOM tagged. */
+    public static final String WITH_DEFAULTS = "urn:ietf:params:netconf:capability:with-defaults:1.0"
+        + "?basic-mode=explicit&also-supported=report-all,trim";
+
+    public static List<String> of(final YangSchema schema, final boolean xpath, final boolean withDefaults) {
         final var caps = new ArrayList<String>(List.of(
             BASE_1_0,
             BASE_1_1,
@@ -30,6 +34,9 @@ public final class Capabilities {
             "urn:ietf:params:netconf:capability:startup:1.0"));
         if (xpath) {
             caps.add("urn:ietf:params:netconf:capability:xpath:1.0");
+        }
+        if (withDefaults) {
+            caps.add(WITH_DEFAULTS);
         }
         // get-schema and /netconf-state: we implement ietf-netconf-monitoring's data and RPC by hand.
         caps.add(MONITORING_NS + "?module=ietf-netconf-monitoring&revision=2010-10-04");

@@ -26,6 +26,7 @@ public final class NetconfServer {
     private final AccessControl accessControl;
     private final ReadFilter readFilter;
     private final RpcRegistry rpcs;
+    private final org.cevpn.netconf.filter.WithDefaults withDefaults;
     private final int maxMessageSize;
     private final List<String> capabilities;
     private final Monitoring monitoring;
@@ -36,13 +37,23 @@ public final class NetconfServer {
      */
     public NetconfServer(final YangSchema schema, final Datastores datastores, final AccessControl accessControl,
             final ReadFilter readFilter, final RpcRegistry rpcs, final int maxMessageSize) {
+        this(schema, datastores, accessControl, readFilter, null, rpcs, maxMessageSize);
+    }
+
+    /**
+     * @param withDefaults RFC 6243 with-defaults, or null when not supported (then not advertised)
+     */
+    public NetconfServer(final YangSchema schema, final Datastores datastores, final AccessControl accessControl,
+            final ReadFilter readFilter, final org.cevpn.netconf.filter.WithDefaults withDefaults,
+            final RpcRegistry rpcs, final int maxMessageSize) {
+        this.withDefaults = withDefaults;
         this.schema = schema;
         this.datastores = datastores;
         this.accessControl = accessControl;
         this.readFilter = readFilter;
         this.rpcs = rpcs;
         this.maxMessageSize = maxMessageSize;
-        capabilities = Capabilities.of(schema, readFilter.supportsXPath());
+        capabilities = Capabilities.of(schema, readFilter.supportsXPath(), withDefaults != null);
         monitoring = new Monitoring(schema, capabilities);
     }
 
@@ -64,12 +75,14 @@ public final class NetconfServer {
         final long id = nextSessionId.getAndIncrement();
         final var session = new NetconfSession(this, id, user, sourceHost, in, out, closeTransport);
         sessions.put(id, session);
+        accessControl.sessionStarted(id, user);
         statistics.inSessions.incrementAndGet();
         try {
             session.run();
         } finally {
             sessions.remove(id);
             datastores.sessionEnded(id);
+            accessControl.sessionEnded(id);
         }
     }
 
@@ -82,6 +95,7 @@ public final class NetconfServer {
         session.kill();
         sessions.remove(id);
         datastores.sessionEnded(id);
+        accessControl.sessionEnded(id);
         return true;
     }
 
@@ -100,6 +114,10 @@ public final class NetconfServer {
 
     ReadFilter readFilter() {
         return readFilter;
+    }
+
+    org.cevpn.netconf.filter.WithDefaults withDefaults() {
+        return withDefaults;
     }
 
     RpcRegistry rpcs() {

@@ -18,6 +18,7 @@ import org.cevpn.netconf.datastore.EditOperation;
 import org.cevpn.netconf.datastore.ErrorOption;
 import org.cevpn.netconf.datastore.RpcException;
 import org.cevpn.netconf.datastore.TestOption;
+import org.cevpn.netconf.filter.WithDefaults;
 import org.opendaylight.yangtools.yang.common.QName;
 import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 import org.w3c.dom.Element;
@@ -114,11 +115,14 @@ final class Operations {
     }
 
     private String get(final Element op) throws RpcException {
-        rejectWithDefaults(op);
+        final var mode = withDefaultsMode(op);
         final var filter = child(op, "filter");
         var data = server.accessControl().readable(session.user(), ds.snapshot(Datastore.RUNNING).root());
         if (filter != null) {
             data = server.readFilter().select(filter, data);
+        }
+        if (mode != null) {
+            data = server.withDefaults().apply(data, mode, false);
         }
         final var xml = dataXml.toXmlString(data, "data");
         // State data: netconf-state (ours, outside the YANG schema the datastores use). A filter applies to
@@ -129,19 +133,36 @@ final class Operations {
     }
 
     private String getConfig(final Element op) throws RpcException {
-        rejectWithDefaults(op);
+        final var mode = withDefaultsMode(op);
         final var source = target(op, "source");
         final var filter = child(op, "filter");
         ContainerNode data = server.accessControl().readable(session.user(), ds.snapshot(source).root());
         if (filter != null) {
             data = server.readFilter().select(filter, data);
         }
+        if (mode != null) {
+            data = server.withDefaults().apply(data, mode, true);
+        }
         return dataXml.toXmlString(data, "data");
     }
 
-    private static void rejectWithDefaults(final Element op) throws RpcException {
-        if (child(op, "with-defaults") != null) {
-            throw RpcException.protocol(ErrorTag.OPERATION_NOT_SUPPORTED, ":with-defaults is not supported yet");
+    /** The {@code <with-defaults>} mode asked for (RFC 6243 §4.5), or null for the basic mode (explicit). */
+    private WithDefaults.Mode withDefaultsMode(final Element op) throws RpcException {
+        final var element = child(op, "with-defaults");
+        if (element == null) {
+            return null;
+        }
+        if (server.withDefaults() == null) {
+            throw RpcException.protocol(ErrorTag.OPERATION_NOT_SUPPORTED, ":with-defaults is not supported");
+        }
+        try {
+            final var mode = WithDefaults.Mode.of(element.getTextContent());
+            if (mode == WithDefaults.Mode.REPORT_ALL_TAGGED) {
+                throw RpcException.protocol(ErrorTag.OPERATION_NOT_SUPPORTED, "report-all-tagged is not supported");
+            }
+            return mode == WithDefaults.Mode.EXPLICIT ? null : mode;
+        } catch (org.cevpn.netconf.validation.ValidationException e) {
+            throw new RpcException(e.errors());
         }
     }
 
