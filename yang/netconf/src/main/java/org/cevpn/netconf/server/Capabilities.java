@@ -7,8 +7,8 @@ import org.cevpn.netconf.validation.YangSchema;
 /**
  * The capabilities in our hello: exactly what this server implements (RFC 6241 §8, RFC 6022) and one module
  * capability ({@code namespace?module=name&revision=date}, RFC 6020 §5.6.4) per module of the schema.
- * :xpath and :with-defaults only when the server has those parts. Not implemented, so never advertised:
- * :notification and :interleave (RFC 5277), :url, yang-library (RFC 8525).
+ * :xpath, :with-defaults, :notification and :interleave only when the server has those parts. Not
+ * implemented, so never advertised: :url, yang-library (RFC 8525).
  */
 public final class Capabilities {
     public static final String BASE_1_0 = "urn:ietf:params:netconf:base:1.0";
@@ -22,7 +22,8 @@ public final class Capabilities {
     public static final String WITH_DEFAULTS = "urn:ietf:params:netconf:capability:with-defaults:1.0"
         + "?basic-mode=explicit&also-supported=report-all,trim";
 
-    public static List<String> of(final YangSchema schema, final boolean xpath, final boolean withDefaults) {
+    public static List<String> of(final YangSchema schema, final boolean xpath, final boolean withDefaults,
+            final boolean notifications) {
         final var caps = new ArrayList<String>(List.of(
             BASE_1_0,
             BASE_1_1,
@@ -37,6 +38,10 @@ public final class Capabilities {
         }
         if (withDefaults) {
             caps.add(WITH_DEFAULTS);
+        }
+        if (notifications) {
+            caps.add("urn:ietf:params:netconf:capability:notification:1.0");
+            caps.add("urn:ietf:params:netconf:capability:interleave:1.0");
         }
         // get-schema and /netconf-state: we implement ietf-netconf-monitoring's data and RPC by hand.
         caps.add(MONITORING_NS + "?module=ietf-netconf-monitoring&revision=2010-10-04");

@@ -27,6 +27,7 @@ public final class NetconfServer {
     private final ReadFilter readFilter;
     private final RpcRegistry rpcs;
     private final org.cevpn.netconf.filter.WithDefaults withDefaults;
+    private volatile org.cevpn.netconf.notification.NotificationStream notifications;
     private final int maxMessageSize;
     private final List<String> capabilities;
     private final Monitoring monitoring;
@@ -53,8 +54,33 @@ public final class NetconfServer {
         this.readFilter = readFilter;
         this.rpcs = rpcs;
         this.maxMessageSize = maxMessageSize;
-        capabilities = Capabilities.of(schema, readFilter.supportsXPath(), withDefaults != null);
+        capabilities = Capabilities.of(schema, readFilter.supportsXPath(), withDefaults != null, false);
         monitoring = new Monitoring(schema, capabilities);
+    }
+
+    private NetconfServer(final NetconfServer base, final org.cevpn.netconf.notification.NotificationStream stream) {
+        schema = base.schema;
+        datastores = base.datastores;
+        accessControl = base.accessControl;
+        readFilter = base.readFilter;
+        withDefaults = base.withDefaults;
+        rpcs = base.rpcs;
+        maxMessageSize = base.maxMessageSize;
+        notifications = stream;
+        capabilities = Capabilities.of(schema, readFilter.supportsXPath(), withDefaults != null, true);
+        monitoring = new Monitoring(schema, capabilities);
+    }
+
+    /**
+     * This server with the RFC 5277 NETCONF event stream: create-subscription (with replay) and interleaved
+     * notifications; the hello then advertises :notification and :interleave. Call before serving anyone.
+     */
+    public NetconfServer withNotifications(final org.cevpn.netconf.notification.NotificationStream stream) {
+        return new NetconfServer(this, stream);
+    }
+
+    org.cevpn.netconf.notification.NotificationStream notifications() {
+        return notifications;
     }
 
     public List<String> capabilities() {

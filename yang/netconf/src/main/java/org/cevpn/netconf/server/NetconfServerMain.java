@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.Set;
 import org.cevpn.netconf.datastore.Datastores;
+import org.cevpn.netconf.filter.WithDefaults;
+import org.cevpn.netconf.nacm.Nacm;
 import org.cevpn.netconf.validation.DatastoreValidator;
 import org.cevpn.netconf.validation.InstanceDocumentParser;
 import org.cevpn.netconf.validation.Limits;
@@ -15,10 +18,11 @@ import org.cevpn.netconf.validation.SchemaContextLoader;
  * <pre>
  * NetconfServerMain --port 8300 --state-dir DIR --user admin:secret [--user-hash admin:pbkdf2-sha256$...]
  *                   [--authorized-keys admin=~/.ssh/id_ed25519.pub] [--module cevpn-ce-device]...
- *                   [--host 0.0.0.0] [--max-message-size 16777216]
+ *                   [--host 0.0.0.0] [--max-message-size 16777216] [--recovery-user admin]...
  * </pre>
- * Without {@code --module}, all cevpn modules are served. The host key is {@code DIR/ssh_host_key}.
- * Access control and filters are not wired in yet (see AccessControl.PERMIT_ALL, ReadFilter.UNSUPPORTED).
+ * Without {@code --module}, all cevpn modules are served (with ietf-netconf and ietf-netconf-acm, which
+ * NACM reads). The host key is {@code DIR/ssh_host_key}. NACM (RFC 8341) is on: with its defaults, only
+ * recovery users may write until /nacm rules say otherwise.
  */
 public final class NetconfServerMain {
     private NetconfServerMain() {
@@ -31,6 +35,7 @@ public final class NetconfServerMain {
         int maxMessageSize = 16 << 20;
         final var users = new SshUsers();
         final List<String> modules = new ArrayList<>();
+        final var recoveryUsers = new java.util.HashSet<String>();
         for (int i = 0; i < args.length; i++) {
             final var value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -63,6 +68,7 @@ public final class NetconfServerMain {
                     users.withAuthorizedKeys(v.substring(0, eq), Path.of(v.substring(eq + 1)));
                 }
                 case "--module" -> modules.add(require(args[i], value));
+                case "--recovery-user" -> recoveryUsers.add(require(args[i], value));
                 case "--hash-password" -> {
                     // A helper for writing --user-hash values: prints the hash of the given password.
                     System.out.println(SshUsers.hash(require(args[i], value).toCharArray()));
@@ -76,15 +82,18 @@ public final class NetconfServerMain {
             usage("--state-dir is required");
         }
         final var loader = new SchemaContextLoader(NetconfServerMain.class.getClassLoader());
-        final var schema = modules.isEmpty() ? loader.loadCevpnModels()
-            : loader.load(name -> modules.stream().anyMatch(m -> name.equals(m + ".yang")
-                || name.startsWith(m + "@")), List.of());
+        // ietf-netconf: NACM's default-deny-all marks on kill-session and delete-config; ietf-netconf-acm: /nacm.
+        final var schema = loader.load(name -> name.startsWith("ietf-netconf@") || name.startsWith("ietf-netconf-acm")
+            || (modules.isEmpty() ? SchemaContextLoader.CEVPN_MODULES.test(name)
+                : modules.stream().anyMatch(m -> name.equals(m + ".yang") || name.startsWith(m + "@"))), List.of());
         final var limits = new Limits(maxMessageSize, Limits.DEFAULT.maxDepth());
         final var parser = new InstanceDocumentParser(schema, limits);
+        final var nacm = new NacmAccessControl(new Nacm(schema, Set.copyOf(recoveryUsers)), schema);
         final var datastores = new Datastores(schema, parser, new DatastoreValidator(schema), stateDir,
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory()));
-        final var server = new NetconfServer(schema, datastores, AccessControl.PERMIT_ALL, ReadFilter.UNSUPPORTED,
-            new RpcRegistry(), maxMessageSize);
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory()), nacm);
+        nacm.follow(datastores);
+        final var server = new NetconfServer(schema, datastores, nacm, new PolicyReadFilter(schema),
+            new WithDefaults(schema), new RpcRegistry(), maxMessageSize);
         final var ssh = new SshTransport(server, host, port, stateDir.resolve("ssh_host_key"), users);
         System.out.println("NETCONF server listening on " + host + ":" + ssh.port() + " (state in " + stateDir + ")");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -108,7 +117,7 @@ public final class NetconfServerMain {
         System.err.println(problem);
         System.err.println("usage: NetconfServerMain --port N --state-dir DIR --user NAME:PASSWORD "
             + "[--user-hash NAME:HASH] [--authorized-keys NAME=FILE] [--module NAME]... [--host ADDR] "
-            + "[--max-message-size BYTES] | --hash-password PASSWORD");
+            + "[--max-message-size BYTES] [--recovery-user NAME]... | --hash-password PASSWORD");
         System.exit(2);
     }
 }

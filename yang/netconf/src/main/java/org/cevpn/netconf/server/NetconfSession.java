@@ -42,7 +42,12 @@ final class NetconfSession {
     private final Monitoring.SessionCounters counters = new Monitoring.SessionCounters();
     private final Operations operations;
     private volatile boolean closing;
-    private Framing framing;
+    private volatile Framing framing;
+    /** Replies and notifications both write to the stream: one message at a time. */
+    private final Object writeLock = new Object();
+    private org.cevpn.netconf.notification.Subscription subscription;
+    private NotificationOutbox outbox;
+    private boolean startOutboxAfterReply;
 
     NetconfSession(final NetconfServer server, final long id, final String user, final String sourceHost,
             final InputStream in, final OutputStream out, final Runnable closeTransport) {
@@ -101,7 +106,11 @@ final class NetconfSession {
                 }
                 final var reply = handle(message);
                 if (reply != null) {
-                    framing.write(out, reply.getBytes(StandardCharsets.UTF_8));
+                    write(reply);
+                }
+                if (startOutboxAfterReply) {
+                    startOutboxAfterReply = false;
+                    outbox.start(this::write);
                 }
             }
             LOG.info("session {} ({}) closed", id, user);
@@ -118,8 +127,39 @@ final class NetconfSession {
                 server.statistics().droppedSessions.incrementAndGet();
             }
         } finally {
+            if (subscription != null) {
+                subscription.cancel();
+            }
+            if (outbox != null) {
+                outbox.stop();
+            }
             closeTransport.run();
         }
+    }
+
+    private void write(final String message) throws IOException {
+        synchronized (writeLock) {
+            framing.write(out, message.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * create-subscription (RFC 5277 §2.1.1): one subscription per session at a time; its notifications are
+     * held back until the reply has been written.
+     */
+    void subscribe(final org.cevpn.netconf.notification.SubscriptionRequest request,
+            final org.cevpn.netconf.notification.NotificationStream stream) throws org.cevpn.netconf.datastore.RpcException {
+        if (outbox != null && outbox.active()) {
+            throw org.cevpn.netconf.datastore.RpcException.protocol(ErrorTag.OPERATION_FAILED,
+                "this session already has a subscription");
+        }
+        if (outbox != null) {
+            outbox.stop();
+        }
+        outbox = new NotificationOutbox(new org.cevpn.netconf.notification.NotificationXml(server.schema()), id,
+            10_000);
+        subscription = stream.subscribe(request, org.cevpn.netconf.nacm.NacmUser.of(user), outbox);
+        startOutboxAfterReply = true;
     }
 
     private String hello() {

@@ -88,6 +88,18 @@ final class Operations {
             }
             return handler.apply(op);
         }
+        if (org.cevpn.netconf.notification.SubscriptionRequest.NAMESPACE.equals(ns)
+                && "create-subscription".equals(op.getLocalName()) && server.notifications() != null) {
+            final var stream = server.notifications();
+            try {
+                session.subscribe(org.cevpn.netconf.notification.SubscriptionRequest.parse(server.schema(), op,
+                    java.time.Instant.now(), java.util.Set.of(stream.name()), server.readFilter().supportsXPath()),
+                    stream);
+            } catch (org.cevpn.netconf.validation.ValidationException e) {
+                throw new RpcException(e.errors());
+            }
+            return null;
+        }
         if (Capabilities.MONITORING_NS.equals(ns)) {
             if (!"get-schema".equals(op.getLocalName())) {
                 throw notSupported(op);
@@ -117,7 +129,14 @@ final class Operations {
     private String get(final Element op) throws RpcException {
         final var mode = withDefaultsMode(op);
         final var filter = child(op, "filter");
-        var data = server.accessControl().readable(session.user(), ds.snapshot(Datastore.RUNNING).root());
+        var running = ds.snapshot(Datastore.RUNNING).root();
+        if (server.notifications() != null) {
+            // /netconf/streams (RFC 5277 §3.4) is state data of get, beside the configuration
+            running = org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes.newContainerBuilder()
+                .withNodeIdentifier(running.name()).withValue(running.body())
+                .withChild(server.notifications().streamsData()).build();
+        }
+        var data = server.accessControl().readable(session.user(), running);
         if (filter != null) {
             data = server.readFilter().select(filter, data);
         }

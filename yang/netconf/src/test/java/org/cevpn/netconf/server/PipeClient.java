@@ -41,6 +41,11 @@ final class PipeClient implements AutoCloseable {
         return new String(chunked.read(fromServer), StandardCharsets.UTF_8);
     }
 
+    /** The next message from the server (a reply or a notification). */
+    String read() throws IOException {
+        return new String(chunked.read(fromServer), StandardCharsets.UTF_8);
+    }
+
     long sessionId() {
         final int start = hello.indexOf("<session-id>") + "<session-id>".length();
         return Long.parseLong(hello.substring(start, hello.indexOf('<', start)));
