@@ -8,6 +8,7 @@ import java.util.Set;
 import org.cevpn.netconf.datastore.Datastores;
 import org.cevpn.netconf.filter.WithDefaults;
 import org.cevpn.netconf.nacm.Nacm;
+import org.cevpn.netconf.notification.NotificationStream;
 import org.cevpn.netconf.validation.DatastoreValidator;
 import org.cevpn.netconf.validation.InstanceDocumentParser;
 import org.cevpn.netconf.validation.Limits;
@@ -84,16 +85,21 @@ public final class NetconfServerMain {
         final var loader = new SchemaContextLoader(NetconfServerMain.class.getClassLoader());
         // ietf-netconf: NACM's default-deny-all marks on kill-session and delete-config; ietf-netconf-acm: /nacm.
         final var schema = loader.load(name -> name.startsWith("ietf-netconf@") || name.startsWith("ietf-netconf-acm")
+            || name.startsWith("nc-notifications") || name.startsWith("notifications@")
             || (modules.isEmpty() ? SchemaContextLoader.CEVPN_MODULES.test(name)
                 : modules.stream().anyMatch(m -> name.equals(m + ".yang") || name.startsWith(m + "@"))), List.of());
         final var limits = new Limits(maxMessageSize, Limits.DEFAULT.maxDepth());
         final var parser = new InstanceDocumentParser(schema, limits);
-        final var nacm = new NacmAccessControl(new Nacm(schema, Set.copyOf(recoveryUsers)), schema);
-        final var datastores = new Datastores(schema, parser, new DatastoreValidator(schema), stateDir,
-            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory()), nacm);
+        final var rules = new Nacm(schema, Set.copyOf(recoveryUsers));
+        final var nacm = new NacmAccessControl(rules, schema);
+        final var scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+        final var datastores = new Datastores(schema, parser, new DatastoreValidator(schema), stateDir, scheduler,
+            nacm);
         nacm.follow(datastores);
         final var server = new NetconfServer(schema, datastores, nacm, new PolicyReadFilter(schema),
-            new WithDefaults(schema), new RpcRegistry(), maxMessageSize);
+            new WithDefaults(schema), new RpcRegistry(), maxMessageSize)
+            .withNotifications(new NotificationStream("NETCONF", "default NETCONF event stream", schema, rules,
+                10_000, java.time.Clock.systemUTC(), scheduler));
         final var ssh = new SshTransport(server, host, port, stateDir.resolve("ssh_host_key"), users);
         System.out.println("NETCONF server listening on " + host + ":" + ssh.port() + " (state in " + stateDir + ")");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
