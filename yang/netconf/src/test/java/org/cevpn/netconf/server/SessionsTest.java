@@ -1,0 +1,74 @@
+package org.cevpn.netconf.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.cevpn.netconf.datastore.Datastore;
+import org.cevpn.netconf.datastore.Datastores;
+import org.cevpn.netconf.datastore.DsTestSchema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opendaylight.yangtools.yang.common.QName;
+
+/** Several sessions at once: kill-session, locks and confirmed commits dying with their session, app RPCs. */
+class SessionsTest {
+    @TempDir
+    Path dir;
+    private ScheduledExecutorService scheduler;
+    private NetconfServer server;
+    private RpcRegistry rpcs;
+
+    @BeforeEach
+    void start() throws Exception {
+        scheduler = Executors.newSingleThreadScheduledExecutor();
+        rpcs = new RpcRegistry();
+        server = new NetconfServer(DsTestSchema.schema(), new Datastores(DsTestSchema.schema(), DsTestSchema.parser(),
+            DsTestSchema.validator(), dir, scheduler), AccessControl.PERMIT_ALL, ReadFilter.UNSUPPORTED, rpcs, 1 << 20);
+    }
+
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
+    }
+
+    private static final String EDIT = "<edit-config><target><candidate/></target><config><top "
+        + "xmlns=\"urn:cevpn:test:ds-test\"><name>unconfirmed</name></top></config></edit-config>";
+
+    @Test
+    void killSessionReleasesLocksAndRollsBackItsConfirmedCommit() throws Exception {
+        try (var a = new PipeClient(server, "a"); var b = new PipeClient(server, "b")) {
+            assertTrue(a.rpc(EDIT).contains("<ok/>"));
+            assertTrue(a.rpc("<commit><confirmed/></commit>").contains("<ok/>"));
+            assertTrue(a.rpc("<lock><target><running/></target></lock>").contains("<ok/>"));
+            final var self = a.rpc("<kill-session><session-id>" + a.sessionId() + "</session-id></kill-session>");
+            assertTrue(self.contains("invalid-value"), self);
+            assertTrue(b.rpc("<lock><target><running/></target></lock>").contains("lock-denied"));
+            final var state = b.rpc("<get/>");
+            assertTrue(state.contains("<locked-by-session>" + a.sessionId() + "</locked-by-session>"), state);
+            assertTrue(b.rpc("<kill-session><session-id>" + a.sessionId() + "</session-id></kill-session>")
+                .contains("<ok/>"));
+            assertTrue(b.rpc("<lock><target><running/></target></lock>").contains("<ok/>"));
+            final var running = b.rpc("<get-config><source><running/></source></get-config>");
+            assertTrue(!running.contains("unconfirmed"), "the killed session's confirmed commit is undone: " + running);
+            assertTrue(b.rpc("<kill-session><session-id>999</session-id></kill-session>").contains("invalid-value"));
+        }
+    }
+
+    @Test
+    void applicationRpcsReachTheirHandler() throws Exception {
+        final var module = DsTestSchema.schema().moduleByName("ds-test").orElseThrow().getQNameModule();
+        rpcs.register(QName.create(module, "reset"), (session, user, input) ->
+            "<result xmlns=\"urn:cevpn:test:ds-test\">reset by " + user + "</result>");
+        try (var c = new PipeClient(server, "ops")) {
+            final var reply = c.rpc("<reset xmlns=\"urn:cevpn:test:ds-test\"/>");
+            assertTrue(reply.contains("reset by ops"), reply);
+            assertTrue(c.rpc("<reboot xmlns=\"urn:cevpn:test:ds-test\"/>").contains("operation-not-supported"));
+        }
+        assertEquals(1, server.datastores().snapshot(Datastore.RUNNING).version());
+    }
+}
