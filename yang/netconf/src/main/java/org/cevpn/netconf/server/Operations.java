@@ -113,11 +113,13 @@ final class Operations {
                 List.of(ErrorInfo.badElement(op.getLocalName()),
                     new ErrorInfo(BASE, "bad-namespace", String.valueOf(ns), Map.of()))));
         }
-        final var handler = server.rpcs().find(QName.create(module.getQNameModule(), op.getLocalName()));
+        final var rpc = QName.create(module.getQNameModule(), op.getLocalName());
+        final var handler = server.rpcs().find(rpc);
         if (handler.isEmpty()) {
             throw notSupported(op);
         }
-        return handler.orElseThrow().invoke(session.id(), session.user(), op);
+        final var input = new RpcInputParser(server.schema()).parse(rpc, op);
+        return handler.orElseThrow().invoke(session.id(), session.user(), input, op);
     }
 
     private static RpcException notSupported(final Element op) {

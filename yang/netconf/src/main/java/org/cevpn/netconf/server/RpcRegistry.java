@@ -5,20 +5,23 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.cevpn.netconf.datastore.RpcException;
 import org.opendaylight.yangtools.yang.common.QName;
+import org.opendaylight.yangtools.yang.data.api.schema.ContainerNode;
 import org.w3c.dom.Element;
 
 /**
  * The application RPCs of our YANG modules (the agent's and controller's own operations), each served by a
  * handler the agent or controller registers under the RPC's QName.
  *
- * <p>Not done yet: the input is handed over as the DOM of the RPC element; it is not parsed against the
- * RPC's input schema here, so a handler must read it defensively.
+ * <p>The input reaches the handler parsed against the RPC's {@code input} statement (types, unknown elements,
+ * mandatory input leaves; not must/when), as a NormalizedNode container, with the DOM beside it.
+ * YANG actions ({@code <action xmlns="urn:ietf:params:xml:ns:yang:1">}, RFC 7950 §7.15.2) are not dispatched
+ * yet: they get operation-not-supported.
  */
 public final class RpcRegistry {
     /** Serves one RPC: the reply body (XML inside {@code <rpc-reply>}), or null for {@code <ok/>}. */
     @FunctionalInterface
     public interface Handler {
-        String invoke(long sessionId, String user, Element input) throws RpcException;
+        String invoke(long sessionId, String user, ContainerNode input, Element element) throws RpcException;
     }
 
     private final Map<QName, Handler> handlers = new ConcurrentHashMap<>();

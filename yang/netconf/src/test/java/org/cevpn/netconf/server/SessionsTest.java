@@ -62,11 +62,21 @@ class SessionsTest {
     @Test
     void applicationRpcsReachTheirHandler() throws Exception {
         final var module = DsTestSchema.schema().moduleByName("ds-test").orElseThrow().getQNameModule();
-        rpcs.register(QName.create(module, "reset"), (session, user, input) ->
-            "<result xmlns=\"urn:cevpn:test:ds-test\">reset by " + user + "</result>");
+        final var peer = new org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.NodeIdentifier(
+            QName.create(module, "peer"));
+        rpcs.register(QName.create(module, "reset"), (session, user, input, element) ->
+            "<result xmlns=\"urn:cevpn:test:ds-test\">reset of " + input.childByArg(peer).body() + " by " + user
+                + "</result>");
         try (var c = new PipeClient(server, "ops")) {
-            final var reply = c.rpc("<reset xmlns=\"urn:cevpn:test:ds-test\"/>");
-            assertTrue(reply.contains("reset by ops"), reply);
+            final var reply = c.rpc("<reset xmlns=\"urn:cevpn:test:ds-test\"><peer>ce7</peer><delay>3</delay></reset>");
+            assertTrue(reply.contains("reset of ce7 by ops"), reply);
+            final var missing = c.rpc("<reset xmlns=\"urn:cevpn:test:ds-test\"><delay>3</delay></reset>");
+            assertTrue(missing.contains("missing-element") && missing.contains("<bad-element>peer</bad-element>"),
+                missing);
+            final var badType = c.rpc("<reset xmlns=\"urn:cevpn:test:ds-test\"><peer>x</peer><delay>300</delay></reset>");
+            assertTrue(badType.contains("invalid-value"), badType);
+            final var unknown = c.rpc("<reset xmlns=\"urn:cevpn:test:ds-test\"><peer>x</peer><bogus/></reset>");
+            assertTrue(unknown.contains("<rpc-error"), unknown);
             assertTrue(c.rpc("<reboot xmlns=\"urn:cevpn:test:ds-test\"/>").contains("operation-not-supported"));
         }
         assertEquals(1, server.datastores().snapshot(Datastore.RUNNING).version());
