@@ -12,6 +12,12 @@ public interface AccessControl {
     /** Refuses (access-denied) an operation the user may not execute. */
     void checkExecute(String user, String namespace, String operation) throws RpcException;
 
+    /** Refuses (access-denied) a YANG action on a data node the user may not invoke it on. */
+    default void checkAction(final String user,
+            final java.util.List<org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.PathArgument> target,
+            final org.opendaylight.yangtools.yang.common.QName action) throws RpcException {
+    }
+
     /** The part of {@code data} the user may read (RFC 8341 §3.4.5: the rest is silently left out). */
     ContainerNode readable(String user, ContainerNode data);
 

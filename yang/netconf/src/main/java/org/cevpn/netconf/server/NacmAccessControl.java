@@ -57,6 +57,15 @@ public final class NacmAccessControl implements AccessControl, WriteGuard {
     }
 
     @Override
+    public void checkAction(final String user,
+            final java.util.List<org.opendaylight.yangtools.yang.data.api.YangInstanceIdentifier.PathArgument> target,
+            final QName action) throws RpcException {
+        if (!nacm.permitsAction(NacmUser.of(user), target, action)) {
+            throw new RpcException(Nacm.operationDenied(action));
+        }
+    }
+
+    @Override
     public ContainerNode readable(final String user, final ContainerNode data) {
         return nacm.filterRead(NacmUser.of(user), data);
     }

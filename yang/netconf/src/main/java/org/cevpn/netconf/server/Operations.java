@@ -100,6 +100,9 @@ final class Operations {
             }
             return null;
         }
+        if (Actions.YANG_NS.equals(ns) && "action".equals(op.getLocalName())) {
+            return new Actions(server, session).invoke(op);
+        }
         if (Capabilities.MONITORING_NS.equals(ns)) {
             if (!"get-schema".equals(op.getLocalName())) {
                 throw notSupported(op);

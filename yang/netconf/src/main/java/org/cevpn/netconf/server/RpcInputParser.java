@@ -38,9 +38,16 @@ final class RpcInputParser {
             .flatMap(m -> m.getRpcs().stream().filter(r -> r.getQName().equals(rpc)).findFirst())
             .orElseThrow(() -> RpcException.protocol(ErrorTag.OPERATION_NOT_SUPPORTED,
                 "operation " + rpc.getLocalName() + " is not supported"));
-        final var input = definition.getInput();
         final var stack = SchemaInferenceStack.of(schema.context());
         stack.enterSchemaTree(rpc);
+        return parse(rpc, definition.getInput(), stack, element);
+    }
+
+    /**
+     * Input of an RPC or action whose statement {@code stack} stands on; {@code element} holds the input leaves.
+     */
+    ContainerNode parse(final QName rpc, final org.opendaylight.yangtools.yang.model.api.InputSchemaNode input,
+            final SchemaInferenceStack stack, final Element element) throws RpcException {
         stack.enterSchemaTree(input.getQName());
         final var holder = new NormalizationResultHolder();
         try (var parser = XmlParserStream.create(ImmutableNormalizedNodeStreamWriter.from(holder),

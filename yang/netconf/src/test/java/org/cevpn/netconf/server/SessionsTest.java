@@ -81,4 +81,24 @@ class SessionsTest {
         }
         assertEquals(1, server.datastores().snapshot(Datastore.RUNNING).version());
     }
+
+    @Test
+    void actionsReachTheirHandlerWithTheTargetNode() throws Exception {
+        final var module = DsTestSchema.schema().moduleByName("ds-test").orElseThrow().getQNameModule();
+        rpcs.registerAction(QName.create(module, "reset-peer"), (session, user, target, input, element) ->
+            "<done xmlns=\"urn:cevpn:test:ds-test\">" + target.getLastPathArgument() + " hard="
+                + input.body().stream().map(n -> String.valueOf(n.body())).findFirst().orElse("-") + "</done>");
+        final var invoke = "<action xmlns=\"urn:ietf:params:xml:ns:yang:1\"><top xmlns=\"urn:cevpn:test:ds-test\">"
+            + "<peer><name>%s</name><reset-peer><hard>true</hard></reset-peer></peer></top></action>";
+        try (var c = new PipeClient(server, "ops")) {
+            assertTrue(c.rpc(String.format(invoke, "a")).contains("data-missing"), "no such peer yet");
+            assertTrue(c.rpc("<edit-config><target><running/></target><config><top xmlns=\"urn:cevpn:test:ds-test\">"
+                + "<peer><name>a</name><address>10.0.0.1</address></peer></top></config></edit-config>")
+                .contains("<ok/>"));
+            final var reply = c.rpc(String.format(invoke, "a"));
+            assertTrue(reply.contains("name=a") && reply.contains("hard=true"), reply);
+            final var badInput = c.rpc(String.format(invoke, "a").replace("true", "maybe"));
+            assertTrue(badInput.contains("invalid-value"), badInput);
+        }
+    }
 }
