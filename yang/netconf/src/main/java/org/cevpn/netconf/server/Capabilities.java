@@ -8,7 +8,7 @@ import org.cevpn.netconf.validation.YangSchema;
  * The capabilities in our hello: exactly what this server implements (RFC 6241 §8, RFC 6022) and one module
  * capability ({@code namespace?module=name&revision=date}, RFC 6020 §5.6.4) per module of the schema.
  * :xpath, :with-defaults, :notification and :interleave only when the server has those parts. Not
- * implemented, so never advertised: :url, yang-library (RFC 8525).
+ * implemented, so never advertised: :url. The yang-library (RFC 8525) is served with get.
  */
 public final class Capabilities {
     public static final String BASE_1_0 = "urn:ietf:params:netconf:base:1.0";
@@ -43,6 +43,9 @@ public final class Capabilities {
             caps.add("urn:ietf:params:netconf:capability:notification:1.0");
             caps.add("urn:ietf:params:netconf:capability:interleave:1.0");
         }
+        // RFC 7950 §5.6.4 / RFC 8526 §2: a YANG 1.1 server names its yang-library and its content-id.
+        caps.add("urn:ietf:params:netconf:capability:yang-library:1.1?revision=2019-01-04&content-id="
+            + new Monitoring(schema, List.of()).contentId());
         // get-schema and /netconf-state: we implement ietf-netconf-monitoring's data and RPC by hand.
         caps.add(MONITORING_NS + "?module=ietf-netconf-monitoring&revision=2010-10-04");
         schema.context().getModules().stream()

@@ -95,6 +95,48 @@ final class Monitoring {
         return x.toString();
     }
 
+    static final String YANG_LIBRARY_NS = "urn:ietf:params:xml:ns:yang:ietf-yang-library";
+    static final String DATASTORES_NS = "urn:ietf:params:xml:ns:yang:ietf-datastores";
+
+    /**
+     * A content-id for the yang-library (RFC 8525 §3): it changes exactly when the set of modules does, since
+     * it is a digest of their names, revisions and namespaces.
+     */
+    String contentId() {
+        final var text = new StringBuilder();
+        modules().forEach(m -> text.append(m.getName()).append('@').append(m.getRevision().map(Object::toString)
+            .orElse("")).append(' ').append(m.getNamespace()).append('\n'));
+        try {
+            final var digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@code /yang-library} (RFC 8525): one module set with every module of the schema, one schema, and our
+     * three datastores all using it. Every module is listed as implemented (the schema does not tell
+     * import-only modules apart); features and deviations are not listed.
+     */
+    String yangLibrary() {
+        final var x = new StringBuilder(4096);
+        x.append("<yang-library xmlns=\"").append(YANG_LIBRARY_NS).append("\" xmlns:ds=\"").append(DATASTORES_NS)
+            .append("\"><module-set><name>all</name>");
+        for (var m : modules()) {
+            x.append("<module><name>").append(esc(m.getName())).append("</name>");
+            m.getRevision().ifPresent(r -> x.append("<revision>").append(r).append("</revision>"));
+            x.append("<namespace>").append(esc(m.getNamespace().toString())).append("</namespace></module>");
+        }
+        x.append("</module-set><schema><name>all</name><module-set>all</module-set></schema>");
+        for (var ds : org.cevpn.netconf.datastore.Datastore.values()) {
+            x.append("<datastore><name>ds:").append(ds.xmlName()).append("</name><schema>all</schema></datastore>");
+        }
+        x.append("<content-id>").append(contentId()).append("</content-id></yang-library>");
+        return x.toString();
+    }
+
     /** get-schema (RFC 6022 §3.1): the YANG text of a module by name and optional revision. */
     String getSchema(final String identifier, final String version, final String format) throws RpcException {
         if (format != null && !format.strip().endsWith("yang")) {

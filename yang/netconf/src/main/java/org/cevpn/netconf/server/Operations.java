@@ -149,10 +149,10 @@ final class Operations {
             data = server.withDefaults().apply(data, mode, false);
         }
         final var xml = dataXml.toXmlString(data, "data");
-        // State data: netconf-state (ours, outside the YANG schema the datastores use). A filter applies to
-        // the configuration only until the filter library is wired in; with the default one no filter runs.
+        // State data written by hand (netconf-state, yang-library: their modules are not in our schema) comes only
+        // with an unfiltered get: the filters work on the schema's NormalizedNode trees.
         final var state = filter == null ? server.monitoring().netconfState(ds, server.sessionInfos(),
-            server.statistics()) : "";
+            server.statistics()) + server.monitoring().yangLibrary() : "";
         return xml.substring(0, xml.length() - "</data>".length()) + state + "</data>";
     }
 

@@ -91,7 +91,7 @@ class ProtocolTest {
         assertTrue(hello.contains("<session-id>"), hello);
         for (var cap : new String[] {"base:1.0", "base:1.1", ":candidate:1.0", ":confirmed-commit:1.1",
             ":rollback-on-error:1.0", ":validate:1.1", ":startup:1.0", ":writable-running:1.0",
-            "urn:cevpn:test:ds-test?module=ds-test"}) {
+            "urn:cevpn:test:ds-test?module=ds-test", "yang-library:1.1?revision=2019-01-04", "content-id="}) {
             assertTrue(hello.contains(cap), cap + " missing in " + hello);
         }
         for (var cap : new String[] {":xpath", ":notification", ":interleave", ":url", ":with-defaults"}) {
@@ -111,6 +111,9 @@ class ProtocolTest {
         final var running = rpc11("<rpc message-id=\"9\" xmlns=\"" + BASE + "\"><get-config><source><running/>"
             + "</source></get-config></rpc>");
         assertTrue(running.contains("<name>ce1</name>"), running);
+        final var get = rpc11("<rpc message-id=\"10\" xmlns=\"" + BASE + "\"><get/></rpc>");
+        assertTrue(get.contains("<yang-library") && get.contains("<name>ds-test</name>")
+            && get.contains("<name>ds:candidate</name>") && get.contains("<netconf-state"), get);
     }
 
     @Test
