@@ -76,6 +76,18 @@ class InteropTest {
     }
 
     @Test
+    void hostKeyIsKeptPrivateAndReusedAcrossRestarts() throws Exception {
+        final var hostKey = dir.resolve("state/ssh_host_key");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(hostKey)));
+        final var before = Files.readAllBytes(hostKey);
+        ssh.close();
+        ssh = new SshTransport(TestServers.onDsTest(dir.resolve("state"), scheduler, 1 << 20), "127.0.0.1", 0,
+            hostKey, new SshUsers());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(hostKey)), "the host key is generated once");
+    }
+
+    @Test
     void ncclientWithPublicKey() throws Exception {
         final var ok = ncclient("operator", "", key.toString());
         assertTrue(ok.stream().anyMatch(l -> l.startsWith("OK close-session")), ok.toString());

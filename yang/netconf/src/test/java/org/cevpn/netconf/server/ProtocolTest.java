@@ -178,6 +178,17 @@ class ProtocolTest {
     }
 
     @Test
+    void aClientHelloWithASessionIdEndsTheSession() throws Exception {
+        readEom();
+        new Framing.EndOfMessage(1 << 20).write(toServer, ("<hello xmlns=\"" + BASE + "\"><capabilities><capability>"
+            + "urn:ietf:params:netconf:base:1.1</capability></capabilities><session-id>4</session-id></hello>")
+            .getBytes(StandardCharsets.UTF_8));
+        serving.join(5000);
+        assertFalse(serving.isAlive());
+        assertTrue(transportClosed);
+    }
+
+    @Test
     void closeSessionRepliesThenEnds() throws Exception {
         hello11();
         assertTrue(rpc11("<rpc message-id=\"1\" xmlns=\"" + BASE + "\"><close-session/></rpc>").contains("<ok/>"));
