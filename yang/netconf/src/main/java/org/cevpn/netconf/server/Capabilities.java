@@ -18,9 +18,8 @@ public final class Capabilities {
     private Capabilities() {
     }
 
-    /** with-defaults (RFC 6243): every mode but report-all-tagged, which needs the reply's DOM tagged. */
-    public static final String WITH_DEFAULTS = "urn:ietf:params:netconf:capability:with-defaults:1.0"
-        + "?basic-mode=explicit&also-supported=report-all,trim";
+    /** with-defaults (RFC 6243): basic mode explicit, every other mode on request. */
+    public static final String WITH_DEFAULTS = org.cevpn.netconf.filter.WithDefaults.CAPABILITY;
 
     public static List<String> of(final YangSchema schema, final boolean xpath, final boolean withDefaults,
             final boolean notifications) {

@@ -148,7 +148,7 @@ final class Operations {
         if (mode != null) {
             data = server.withDefaults().apply(data, mode, false);
         }
-        final var xml = dataXml.toXmlString(data, "data");
+        final var xml = render(data, mode);
         // State data written by hand (netconf-state, yang-library: their modules are not in our schema) comes only
         // with an unfiltered get: the filters work on the schema's NormalizedNode trees.
         final var state = filter == null ? server.monitoring().netconfState(ds, server.sessionInfos(),
@@ -167,7 +167,27 @@ final class Operations {
         if (mode != null) {
             data = server.withDefaults().apply(data, mode, true);
         }
-        return dataXml.toXmlString(data, "data");
+        return render(data, mode);
+    }
+
+    /** {@code <data>} with the nodes; in report-all-tagged mode, default leaves carry wd:default (RFC 6243 §3.4). */
+    private String render(final ContainerNode data, final WithDefaults.Mode mode) throws RpcException {
+        if (mode != WithDefaults.Mode.REPORT_ALL_TAGGED) {
+            return dataXml.toXmlString(data, "data");
+        }
+        try {
+            final var doc = org.cevpn.netconf.validation.HardenedXml.parse(dataXml.toXml(data, "data"),
+                new org.cevpn.netconf.validation.Limits(Integer.MAX_VALUE, 1024));
+            server.withDefaults().tagDefaults(doc.getDocumentElement());
+            final var out = new java.io.StringWriter();
+            final var t = javax.xml.transform.TransformerFactory.newDefaultInstance().newTransformer();
+            t.setOutputProperty(javax.xml.transform.OutputKeys.OMIT_XML_DECLARATION, "yes");
+            t.transform(new javax.xml.transform.dom.DOMSource(doc.getDocumentElement()),
+                new javax.xml.transform.stream.StreamResult(out));
+            return out.toString();
+        } catch (org.cevpn.netconf.validation.ValidationException | javax.xml.transform.TransformerException e) {
+            throw new IllegalStateException("cannot tag defaults in our own XML", e);
+        }
     }
 
     /** The {@code <with-defaults>} mode asked for (RFC 6243 §4.5), or null for the basic mode (explicit). */
@@ -181,9 +201,6 @@ final class Operations {
         }
         try {
             final var mode = WithDefaults.Mode.of(element.getTextContent());
-            if (mode == WithDefaults.Mode.REPORT_ALL_TAGGED) {
-                throw RpcException.protocol(ErrorTag.OPERATION_NOT_SUPPORTED, "report-all-tagged is not supported");
-            }
             return mode == WithDefaults.Mode.EXPLICIT ? null : mode;
         } catch (org.cevpn.netconf.validation.ValidationException e) {
             throw new RpcException(e.errors());

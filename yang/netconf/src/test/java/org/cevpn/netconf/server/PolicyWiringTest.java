@@ -96,6 +96,12 @@ class PolicyWiringTest {
                 + "xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults\">sometimes</with-defaults>"
                 + "</get-config>");
             assertTrue(badWd.contains("invalid-value"), badWd);
+            final var wd = "<get-config><source><running/></source><with-defaults "
+                + "xmlns=\"urn:ietf:params:xml:ns:yang:ietf-netconf-with-defaults\">%s</with-defaults></get-config>";
+            assertFalse(admin.rpc(String.format(wd, "explicit")).contains("keepalive"));
+            assertTrue(admin.rpc(String.format(wd, "report-all")).contains("<keepalive>30</keepalive>"));
+            final var tagged = admin.rpc(String.format(wd, "report-all-tagged"));
+            assertTrue(tagged.contains("wd:default=\"true\">30</keepalive>"), tagged);
         }
     }
 }
