@@ -38,7 +38,8 @@ public final class DatastoreFile {
     public void write(final byte[] content) throws IOException {
         final var dir = file.getParent();
         Files.createDirectories(dir);
-        // A unique temporary name: a stale one left by a crash is never reused half-written.
+        // A unique temporary name: a stale one left by a crash is never reused half-written. createTempFile
+        // makes it 0600 on POSIX, and the rename keeps that: the datastores hold pre-shared and private keys.
         final var tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
         try {
             try (var ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {

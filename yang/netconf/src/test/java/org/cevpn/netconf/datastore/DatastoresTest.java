@@ -57,6 +57,9 @@ class DatastoresTest {
         assertTrue(text(ds, Datastore.RUNNING).contains("ce1"));
         assertEquals(before + 1, ds.snapshot(Datastore.RUNNING).version());
         assertFalse(ds.candidateModified());
+        // the file holds keys: readable by the owner only (the temporary file's 0600 survives the rename)
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(dir.resolve("running.xml"))));
         ds = open();
         assertTrue(text(ds, Datastore.RUNNING).contains("ce1"), "running is reloaded from its file");
         assertTrue(text(ds, Datastore.CANDIDATE).contains("ce1"), "the candidate starts as running");
