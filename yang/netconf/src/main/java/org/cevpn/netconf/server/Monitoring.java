@@ -22,6 +22,7 @@ final class Monitoring {
         volatile long inRpcs;
         volatile long inBadRpcs;
         volatile long outRpcErrors;
+        final java.util.concurrent.atomic.AtomicLong outNotifications = new java.util.concurrent.atomic.AtomicLong();
     }
 
     /** What netconf-state/sessions shows of a session. */
@@ -37,6 +38,7 @@ final class Monitoring {
         final java.util.concurrent.atomic.AtomicLong inRpcs = new java.util.concurrent.atomic.AtomicLong();
         final java.util.concurrent.atomic.AtomicLong inBadRpcs = new java.util.concurrent.atomic.AtomicLong();
         final java.util.concurrent.atomic.AtomicLong outRpcErrors = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong outNotifications = new java.util.concurrent.atomic.AtomicLong();
     }
 
     private final YangSchema schema;
@@ -82,7 +84,8 @@ final class Monitoring {
             x.append("<login-time>").append(s.loginTime()).append("</login-time><in-rpcs>")
                 .append(s.counters().inRpcs).append("</in-rpcs><in-bad-rpcs>").append(s.counters().inBadRpcs)
                 .append("</in-bad-rpcs><out-rpc-errors>").append(s.counters().outRpcErrors)
-                .append("</out-rpc-errors><out-notifications>0</out-notifications></session>");
+                .append("</out-rpc-errors><out-notifications>").append(s.counters().outNotifications.get())
+                .append("</out-notifications></session>");
         }
         x.append("</sessions><statistics><netconf-start-time>").append(stats.startTime)
             .append("</netconf-start-time><in-bad-hellos>").append(stats.inBadHellos.get())
@@ -90,7 +93,8 @@ final class Monitoring {
             .append("</in-sessions><dropped-sessions>").append(stats.droppedSessions.get())
             .append("</dropped-sessions><in-rpcs>").append(stats.inRpcs.get()).append("</in-rpcs><in-bad-rpcs>")
             .append(stats.inBadRpcs.get()).append("</in-bad-rpcs><out-rpc-errors>")
-            .append(stats.outRpcErrors.get()).append("</out-rpc-errors><out-notifications>0</out-notifications>")
+            .append(stats.outRpcErrors.get()).append("</out-rpc-errors><out-notifications>")
+            .append(stats.outNotifications.get()).append("</out-notifications>")
             .append("</statistics></netconf-state>");
         return x.toString();
     }

@@ -110,7 +110,14 @@ final class NetconfSession {
                 }
                 if (startOutboxAfterReply) {
                     startOutboxAfterReply = false;
-                    outbox.start(this::write);
+                    outbox.start(notification -> {
+                        synchronized (writeLock) {
+                            // counted before the bytes leave, so a client that has seen it also sees it counted
+                            counters.outNotifications.incrementAndGet();
+                            server.statistics().outNotifications.incrementAndGet();
+                            write(notification);
+                        }
+                    });
                 }
             }
             LOG.info("session {} ({}) closed", id, user);

@@ -87,6 +87,9 @@ class NotificationWiringTest {
             // interleave: RPCs still work on the subscribed session
             assertTrue(client.rpc("<get><filter type=\"subtree\"><netconf "
                 + "xmlns=\"urn:ietf:params:xml:ns:netmod:notification\"/></filter></get>").contains("NETCONF"));
+            // three notifications went out (replayed, replayComplete, live): netconf-state counts them
+            final var state = client.rpc("<get/>");
+            assertTrue(state.contains("<out-notifications>3</out-notifications></session>"), state);
             final var again = client.rpc("<create-subscription "
                 + "xmlns=\"urn:ietf:params:xml:ns:netconf:notification:1.0\"/>");
             assertTrue(again.contains("<rpc-error>") || again.contains("operation-failed"), again);
