@@ -18,10 +18,10 @@ import org.w3c.dom.Node;
  * Builds error-paths (RFC 6241 §4.3: an absolute XPath to the node at fault) with each module's prefix and
  * list-key predicates, e.g. {@code /ce:ce-device/ce:peers/ce:peer[ce:name='b2']/ce:address}.
  */
-final class ErrorPaths {
+public final class ErrorPaths {
     private final YangSchema schema;
 
-    ErrorPaths(final YangSchema schema) {
+    public ErrorPaths(final YangSchema schema) {
         this.schema = schema;
     }
 
@@ -54,7 +54,7 @@ final class ErrorPaths {
     }
 
     /** Path of a node reached through NormalizedNode path arguments (choice arguments already left out). */
-    ErrorPath of(final List<PathArgument> args) {
+    public ErrorPath of(final List<PathArgument> args) {
         final var b = new Builder();
         for (var arg : args) {
             final var qname = arg.getNodeType();

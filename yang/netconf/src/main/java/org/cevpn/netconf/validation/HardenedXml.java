@@ -20,7 +20,7 @@ import org.w3c.dom.Node;
  * larger than the limit. We build the DOM ourselves so that each refusal is decided here, by a clear rule,
  * and not by whichever JAXP implementation is on the classpath.
  */
-final class HardenedXml {
+public final class HardenedXml {
     private static final XMLInputFactory STAX;
     private static final DocumentBuilderFactory DOM;
 
@@ -46,7 +46,7 @@ final class HardenedXml {
     }
 
     /** Parses a complete document; throws the rpc-error that explains a refusal. */
-    static Document parse(final byte[] bytes, final Limits limits) throws ValidationException {
+    public static Document parse(final byte[] bytes, final Limits limits) throws ValidationException {
         if (bytes.length > limits.maxBytes()) {
             throw tooBig("document is " + bytes.length + " bytes, above the limit of " + limits.maxBytes());
         }
@@ -142,11 +142,11 @@ final class HardenedXml {
         return at >= 0 ? msg.substring(at + 9) : msg;
     }
 
-    static ValidationException malformed(final String message) {
+    public static ValidationException malformed(final String message) {
         return new ValidationException(RpcError.protocol(ErrorTag.MALFORMED_MESSAGE, message));
     }
 
-    static ValidationException tooBig(final String message) {
+    public static ValidationException tooBig(final String message) {
         return new ValidationException(RpcError.protocol(ErrorTag.TOO_BIG, message));
     }
 }

@@ -1,5 +1,6 @@
 package org.cevpn.netconf.validation;
 
+import org.cevpn.netconf.ExternalTool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.cevpn.netconf.validation;
+package org.cevpn.netconf;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Assumptions;
  * skip with a message that says what to install — unless CI=true, where a missing tool fails the test
  * (CI installs everything, so absence there is a broken environment, not a reason to pass).
  */
-final class ExternalTool {
+public final class ExternalTool {
     /** Output (stdout and stderr together) and exit code of one run. */
-    record Run(int exitCode, String output) {
+    public record Run(int exitCode, String output) {
     }
 
     private final Path executable;
@@ -28,14 +28,26 @@ final class ExternalTool {
     }
 
     /** Finds {@code name} on PATH, or skips (fails under CI=true) naming the Debian package. */
-    static ExternalTool require(final String name, final String debianPackage) {
+    public static ExternalTool require(final String name, final String debianPackage) {
         for (var dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
             final var candidate = Path.of(dir).resolve(name);
             if (Files.isExecutable(candidate)) {
                 return new ExternalTool(candidate);
             }
         }
-        final var message = name + " not found on PATH (Debian package " + debianPackage + ")";
+        return missing(name + " not found on PATH (Debian package " + debianPackage + ")");
+    }
+
+    /** An executable at a fixed path (e.g. Debian's /usr/bin/python3, not a pyenv one on PATH), or skip/fail. */
+    public static ExternalTool requireAt(final Path executable, final String debianPackage) {
+        if (Files.isExecutable(executable)) {
+            return new ExternalTool(executable);
+        }
+        return missing(executable + " not found (Debian package " + debianPackage + ")");
+    }
+
+    /** The rule itself, for a requirement found missing some other way (e.g. a Python module). */
+    public static <T> T missing(final String message) {
         if ("true".equals(System.getenv("CI"))) {
             fail(message + ": CI=true requires it");
         }
@@ -43,7 +55,7 @@ final class ExternalTool {
         throw new AssertionError("unreachable");
     }
 
-    Run run(final List<String> args) throws IOException, InterruptedException {
+    public Run run(final List<String> args) throws IOException, InterruptedException {
         final var command = new ArrayList<String>();
         command.add(executable.toString());
         command.addAll(args);
