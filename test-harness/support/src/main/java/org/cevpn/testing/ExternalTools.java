@@ -50,11 +50,55 @@ public final class ExternalTools {
         require(isRoot(), forWhat + " needs root (network namespaces, TUN devices)");
     }
 
-    /** The absolute path of {@code program}, or skip/fail naming the Debian package that has it. */
-    public static Path program(String program, String debianPackage) {
+    /** A program found on this machine; {@link #run} runs it. */
+    public record Program(Path path) {
+        /** Runs with {@code args} in the current directory, failing the test after 120 s. */
+        public Run run(List<String> args) {
+            return run(null, args, 120);
+        }
+
+        /**
+         * Runs with {@code args} in {@code workDir} (null: the current directory) and returns its
+         * output; fails the test if it has not finished within {@code timeoutSeconds}.
+         */
+        public Run run(Path workDir, List<String> args, long timeoutSeconds) {
+            List<String> commandLine = new ArrayList<>();
+            commandLine.add(path.toString());
+            commandLine.addAll(args);
+            ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
+            if (workDir != null) {
+                builder.directory(workDir.toFile());
+            }
+            try {
+                Process process = builder.start();
+                process.getOutputStream().close();
+                // Read before waiting: a full pipe would otherwise block the program for ever.
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    Assertions.fail(path + " did not finish within " + timeoutSeconds + " s: " + commandLine);
+                }
+                return new Run(process.exitValue(), output);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot run " + commandLine, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while running " + commandLine, e);
+            }
+        }
+    }
+
+    /** {@code program} on PATH or in the system directories, or skip/fail naming its Debian package. */
+    public static Program program(String program, String debianPackage) {
         Optional<Path> found = locate(program);
         require(found.isPresent(), program + " not found (Debian package " + debianPackage + ")");
-        return found.orElseThrow();
+        return new Program(found.orElseThrow());
+    }
+
+    /** A program at a fixed path (Debian's /usr/bin/python3, not a pyenv one on PATH), or skip/fail. */
+    public static Program programAt(Path path, String debianPackage) {
+        require(Files.isExecutable(path), path + " not found (Debian package " + debianPackage + ")");
+        return new Program(path);
     }
 
     /** Looks for {@code program} on PATH and in the system directories. */
@@ -70,36 +114,6 @@ public final class ExternalTools {
             }
         }
         return Optional.empty();
-    }
-
-    /**
-     * Runs {@code program} with {@code args} in {@code workDir} (null: the current directory) and
-     * returns its output; fails the test if it has not finished within {@code timeoutSeconds}.
-     */
-    public static Run run(Path program, Path workDir, List<String> args, long timeoutSeconds) {
-        List<String> commandLine = new ArrayList<>();
-        commandLine.add(program.toString());
-        commandLine.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(commandLine).redirectErrorStream(true);
-        if (workDir != null) {
-            builder.directory(workDir.toFile());
-        }
-        try {
-            Process process = builder.start();
-            process.getOutputStream().close();
-            // Read before waiting: a full pipe would otherwise block the program for ever.
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                Assertions.fail(program + " did not finish within " + timeoutSeconds + " s: " + commandLine);
-            }
-            return new Run(process.exitValue(), output);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + commandLine, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while running " + commandLine, e);
-        }
     }
 
     private static boolean isRoot() {

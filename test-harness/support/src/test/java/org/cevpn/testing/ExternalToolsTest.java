@@ -20,8 +20,7 @@ class ExternalToolsTest {
 
     @Test
     void aPresentProgramIsFoundAndRun() {
-        var sh = ExternalTools.locate("sh").orElseThrow();
-        ExternalTools.Run run = ExternalTools.run(sh, null, List.of("-c", "echo out; echo err >&2; exit 3"), 10);
+        ExternalTools.Run run = ExternalTools.program("sh", "dash").run(List.of("-c", "echo out; echo err >&2; exit 3"));
         assertEquals(3, run.exitCode());
         assertTrue(run.output().contains("out") && run.output().contains("err"), run.output());
     }

@@ -56,7 +56,7 @@ class YanglintTest {
     private static ExternalTools.Run yanglint(List<String> args) {
         List<String> all = new ArrayList<>(ModelFiles.yanglintSearchPath());
         all.addAll(args);
-        return ExternalTools.run(ExternalTools.program("yanglint", "libyang2-tools"), ModelFiles.BASE, all, 60);
+        return ExternalTools.program("yanglint", "libyang2-tools").run(ModelFiles.BASE, all, 60);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,5 +1,6 @@
 package org.cevpn.netconf.server;
 
+import org.cevpn.testing.ExternalTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.cevpn.netconf.ExternalTool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class InteropTest {
     void start() throws Exception {
         scheduler = Executors.newSingleThreadScheduledExecutor();
         final var server = TestServers.onDsTest(dir.resolve("state"), scheduler, 1 << 20);
-        final var keygen = ExternalTool.require("ssh-keygen", "openssh-client");
+        final var keygen = ExternalTools.program("ssh-keygen", "openssh-client");
         key = dir.resolve("id_ed25519");
         final var gen = keygen.run(List.of("-q", "-t", "ed25519", "-N", "", "-f", key.toString()));
         assertEquals(0, gen.exitCode(), gen.output());
@@ -51,9 +51,9 @@ class InteropTest {
     }
 
     private List<String> ncclient(final String user, final String password, final String keyFile) throws Exception {
-        final var python = ExternalTool.requireAt(Path.of("/usr/bin/python3"), "python3-ncclient");
+        final var python = ExternalTools.programAt(Path.of("/usr/bin/python3"), "python3-ncclient");
         if (python.run(List.of("-c", "import ncclient")).exitCode() != 0) {
-            ExternalTool.missing("python module ncclient (Debian package python3-ncclient)");
+            ExternalTools.require(false, "python module ncclient (Debian package python3-ncclient)");
         }
         final var script = dir.resolve("ncclient_session.py");
         try (var in = getClass().getResourceAsStream("ncclient_session.py")) {
@@ -95,7 +95,7 @@ class InteropTest {
 
     @Test
     void openSshSubsystemSpeaksChunkedFraming() throws Exception {
-        final var sshTool = ExternalTool.require("ssh", "openssh-client");
+        final var sshTool = ExternalTools.program("ssh", "openssh-client");
         final var base = "urn:ietf:params:xml:ns:netconf:base:1.0";
         final var hello = "<hello xmlns=\"" + base + "\"><capabilities><capability>urn:ietf:params:netconf:base:1.1"
             + "</capability></capabilities></hello>]]>]]>";

@@ -1,5 +1,6 @@
 package org.cevpn.netconf.server;
 
+import org.cevpn.testing.ExternalTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import org.cevpn.netconf.ExternalTool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,9 +39,9 @@ class MonitoringDataTest {
 
     @Test
     void netconfStateAndYangLibraryAreValidInstances() throws Exception {
-        final var yanglint = ExternalTool.require("yanglint", "libyang2-tools");
+        final var yanglint = ExternalTools.program("yanglint", "libyang2-tools");
         if (!Files.isDirectory(LIBYANG_MODULES)) {
-            ExternalTool.missing(LIBYANG_MODULES + " (Debian package libyang2-tools)");
+            ExternalTools.require(false, LIBYANG_MODULES + " (Debian package libyang2-tools)");
         }
         final String get;
         try (var a = new PipeClient(server, "a"); var b = new PipeClient(server, "b")) {

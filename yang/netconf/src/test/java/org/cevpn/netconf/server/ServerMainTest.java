@@ -1,5 +1,6 @@
 package org.cevpn.netconf.server;
 
+import org.cevpn.testing.ExternalTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.cevpn.netconf.ExternalTool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,9 +25,9 @@ class ServerMainTest {
 
     @Test
     void mainServesTheCeModelWithPolicy() throws Exception {
-        final var python = ExternalTool.requireAt(Path.of("/usr/bin/python3"), "python3-ncclient");
+        final var python = ExternalTools.programAt(Path.of("/usr/bin/python3"), "python3-ncclient");
         if (python.run(List.of("-c", "import ncclient")).exitCode() != 0) {
-            ExternalTool.missing("python module ncclient (Debian package python3-ncclient)");
+            ExternalTools.require(false, "python module ncclient (Debian package python3-ncclient)");
         }
         final var server = new ProcessBuilder(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),

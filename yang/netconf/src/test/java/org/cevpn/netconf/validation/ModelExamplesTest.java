@@ -1,6 +1,6 @@
 package org.cevpn.netconf.validation;
 
-import org.cevpn.netconf.ExternalTool;
+import org.cevpn.testing.ExternalTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -140,7 +140,7 @@ class ModelExamplesTest {
         final var all = new ArrayList<Path>(files("valid"));
         all.addAll(files("invalid"));
         return all.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
-            final var yanglint = ExternalTool.require("yanglint", "libyang2-tools");
+            final var yanglint = ExternalTools.program("yanglint", "libyang2-tools");
             final var yang = root.resolve("yang/models/src/main/yang");
             final var deps = root.resolve("yang/models/target/dependency-yang");
             assertTrue(Files.isDirectory(deps), deps + " missing: build yang/models first");

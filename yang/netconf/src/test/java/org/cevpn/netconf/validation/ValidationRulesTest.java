@@ -1,6 +1,6 @@
 package org.cevpn.netconf.validation;
 
-import org.cevpn.netconf.ExternalTool;
+import org.cevpn.testing.ExternalTools;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +45,7 @@ class ValidationRulesTest {
      */
     @org.junit.jupiter.api.AfterAll
     static void yanglintReachesTheSameVerdicts(@org.junit.jupiter.api.io.TempDir final Path dir) throws Exception {
-        final var yanglint = ExternalTool.require("yanglint", "libyang2-tools");
+        final var yanglint = ExternalTools.program("yanglint", "libyang2-tools");
         final var disagreements = new java.util.ArrayList<String>();
         int n = 0;
         for (var entry : VERDICTS.entrySet()) {
