@@ -286,7 +286,12 @@ public final class IkeEngine {
         long spi = freshSpi();
         boolean cookieRequired = halfOpen.count(now) >= config.cookieThreshold();
         IkeInitResponder task = new IkeInitResponder(config.ike(), new Endpoints(local(config.ikePort()), from), random, cookies);
-        return switch (task.onRequest(m, raw, cookieRequired, spi)) {
+        Optional<Payload.CertificateRequest> certReq = peer.get().auth().peer()
+                instanceof org.cevpn.ipsec.ike.task.Credentials.PeerCertificate pc
+                ? Optional.of(new Payload.CertificateRequest(org.cevpn.ipsec.ike.message.CertEncoding.X509_SIGNATURE.value(),
+                        org.cevpn.ipsec.ike.message.Octets.copyOf(pc.validator().authorityHashes())))
+                : Optional.empty();
+        return switch (task.onRequest(m, raw, cookieRequired, spi, certReq)) {
             case IkeInitResponder.Outcome.Refused r -> List.of(new Outbound(r.response(), from, onNatT));
             case IkeInitResponder.Outcome.Dropped d -> drop(Drop.UNEXPECTED);
             case IkeInitResponder.Outcome.Established e -> {
