@@ -9,7 +9,11 @@
  *       CREATE_CHILD_SA, INFORMATIONAL), pure functions of payloads to outcomes;</li>
  *   <li>{@code sa}: retransmission and message-id bookkeeping;</li>
  *   <li>{@code engine}: {@link org.cevpn.ipsec.ike.engine.IkeEngine}, datagrams in and out, IKE
- *       SAs per peer, events for the ESP data plane.</li>
+ *       SAs per peer, events for the ESP data plane; {@link org.cevpn.ipsec.ike.engine.TunnelSupervisor},
+ *       the engine's policy per peer ({@link org.cevpn.ipsec.ike.engine.TunnelPolicy}: permanent or
+ *       traffic-driven, draft §3.4 retry backoff and alarm, rekeys, liveness, idle teardown);
+ *       {@link org.cevpn.ipsec.ike.engine.IkeService}, both on the IKE thread against the data plane;
+ *       {@link org.cevpn.ipsec.ike.engine.ChildSaInstaller}, negotiated child SAs into the SAD.</li>
  * </ul>
  * Wiring: the io layer hands every UDP payload from ports 500 and 4500 to
  * {@code IkeEngine.receive} (4500: with the non-ESP marker; ESP itself never reaches IKE) and

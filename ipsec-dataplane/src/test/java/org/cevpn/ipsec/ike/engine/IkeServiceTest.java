@@ -10,15 +10,10 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.cevpn.ipsec.crypto.EncryptionAlgorithm;
-import org.cevpn.ipsec.crypto.SecretBytes;
 import org.cevpn.ipsec.dataplane.DataPlane;
 import org.cevpn.ipsec.dataplane.IkeQueue;
-import org.cevpn.ipsec.esp.Direction;
-import org.cevpn.ipsec.esp.SaConfig;
 import org.cevpn.ipsec.esp.SaEventListener;
 import org.cevpn.ipsec.esp.SecurityAssociationDatabase;
-import org.cevpn.ipsec.esp.TrafficSelector;
 import org.cevpn.ipsec.io.MemoryPacketPort;
 import org.cevpn.ipsec.io.UdpSockets;
 import org.cevpn.ipsec.ike.sa.RetransmitPolicy;
@@ -54,20 +49,6 @@ class IkeServiceTest {
                         p.auth())), 50, RetransmitPolicy.STRONGSWAN_DEFAULT, 1280);
     }
 
-    /** What the reconciler does with a ChildSaUp: both halves into the SAD, keys by direction (RFC 7296 §2.17). */
-    private static void install(Ce me, Ce peer, ChildSaResult c, String myNet, String peerNet) throws Exception {
-        byte[] out = c.weInitiated() ? c.keys().encryptionInitiator() : c.keys().encryptionResponder();
-        byte[] in = c.weInitiated() ? c.keys().encryptionResponder() : c.keys().encryptionInitiator();
-        List<TrafficSelector> local = List.of(TrafficSelector.ofPrefix(myNet));
-        List<TrafficSelector> remote = List.of(TrafficSelector.ofPrefix(peerNet));
-        me.sad().install(SaConfig.builder().direction(Direction.OUTBOUND).spi(c.outboundSpi())
-                .encryption(EncryptionAlgorithm.AES_GCM_16_256, SecretBytes.copyOf(out)).peer(peer.sockets().natTAddress())
-                .localSelectors(local).remoteSelectors(remote).build());
-        me.sad().install(SaConfig.builder().direction(Direction.INBOUND).spi(c.inboundSpi())
-                .encryption(EncryptionAlgorithm.AES_GCM_16_256, SecretBytes.copyOf(in)).peer(peer.sockets().natTAddress())
-                .localSelectors(local).remoteSelectors(remote).build());
-    }
-
     private static ChildSaResult childUp(Ce ce) throws InterruptedException {
         for (IkeEvent e; (e = ce.events().poll(10, TimeUnit.SECONDS)) != null; ) {
             if (e instanceof IkeEvent.ChildSaUp up) {
@@ -93,8 +74,9 @@ class IkeServiceTest {
             ChildSaResult c1 = childUp(ce1);
             ChildSaResult c2 = childUp(ce2);
             assertEquals(c1.outboundSpi(), c2.inboundSpi());
-            install(ce1, ce2, c1, "10.1.0.0/16", "10.2.0.0/16");
-            install(ce2, ce1, c2, "10.2.0.0/16", "10.1.0.0/16");
+            // The agent's way: the negotiated transforms, keys by direction and narrowed selectors into each SAD.
+            new ChildSaInstaller(ce1.sad()).install(c1, ce2.sockets().natTAddress());
+            new ChildSaInstaller(ce2.sad()).install(c2, ce1.sockets().natTAddress());
 
             byte[] packet = ipv4Udp("10.1.0.5", "10.2.0.7", "through the tunnel IKE built".getBytes());
             ce1.vpn().inject(packet);

@@ -1,0 +1,419 @@
+package org.cevpn.ipsec.ike.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.cevpn.ipsec.bench.TunnelTopology;
+import org.cevpn.ipsec.ike.engine.EngineConfig;
+import org.cevpn.ipsec.ike.engine.IkeEngine;
+import org.cevpn.ipsec.ike.engine.IkeEvent;
+import org.cevpn.ipsec.ike.engine.Outbound;
+import org.cevpn.ipsec.ike.engine.PeerConfig;
+import org.cevpn.ipsec.ike.message.DhGroup;
+import org.cevpn.ipsec.ike.message.EncryptionAlgorithm;
+import org.cevpn.ipsec.ike.message.HashAlgorithm;
+import org.cevpn.ipsec.ike.message.Octets;
+import org.cevpn.ipsec.ike.message.Proposal;
+import org.cevpn.ipsec.ike.message.ProtocolId;
+import org.cevpn.ipsec.ike.message.PseudorandomFunction;
+import org.cevpn.ipsec.ike.message.SequenceNumbers;
+import org.cevpn.ipsec.ike.message.Transform;
+import org.cevpn.ipsec.ike.message.TrafficSelector;
+import org.cevpn.ipsec.ike.sa.RetransmitPolicy;
+import org.cevpn.ipsec.ike.task.ChildSaConfig;
+import org.cevpn.ipsec.ike.task.Credentials;
+import org.cevpn.ipsec.ike.task.IkeAuthConfig;
+import org.cevpn.ipsec.ike.task.IkeInitConfig;
+import org.cevpn.ipsec.ike.task.Identity;
+
+/**
+ * {@code ./cevpn bench ike}: complete IKE_SA_INIT + IKE_AUTH handshakes (PSK, with the first child
+ * SA, AES-GCM-256) per second, for DH group 19 (ECP-256) and group 14 (MODP-2048):
+ * <ul>
+ * <li>ours: two of our engines, each on its own thread with its own UDP socket on loopback, the
+ *     initiator keeping a window of handshakes in flight;</li>
+ * <li>strongSwan (root): two charons in network namespaces (the bench topology's ce1 and ce2).
+ *     Debian builds no load-tester plugin, so the initiator gets N connections, loaded first, and
+ *     then vici {@code initiate} commands ({@link Vici}) keep the same window of handshakes in flight
+ *     as ours (the next one goes when charon's log shows another IKE SA up).
+ *     The time is charon's own, from its log (millisecond timestamps): first "initiating" to the
+ *     N-th "established", so neither charon's nor swanctl's process start-up counts.</li>
+ * </ul>
+ * The same count for both, in the same run. Prints figures; the last line is
+ * {@code ike-vs-strongswan: R}, our rate over theirs for the first 95 % of the handshakes (robust
+ * against the odd handshake that waits out a 4 s retransmission), the lower of the two groups' ratios.
+ * A benchmark: it never fails on a time.
+ */
+public final class IkeBench {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private IkeBench() {
+    }
+
+    /**
+     * Handshakes per second over all N, and over the first 95 % (a few handshakes whose datagram was
+     * lost under the burst wait out a 4 s retransmission and dominate the all-N figure).
+     */
+    record Rate(double all, double first95) {
+        static Rate of(List<Double> completionSeconds) {
+            List<Double> t = completionSeconds.stream().sorted().toList();
+            int n95 = Math.max(1, (int) Math.ceil(t.size() * 0.95));
+            return new Rate(t.size() / Math.max(t.getLast(), 1e-3), n95 / Math.max(t.get(n95 - 1), 1e-3));
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = 300;
+        int window = 16;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--count" -> count = Integer.parseInt(args[i + 1]);
+                case "--window" -> window = Integer.parseInt(args[i + 1]);
+                default -> usage();
+            }
+        }
+        if (args.length % 2 != 0) {
+            usage();
+        }
+        System.out.printf("bench ike: %d IKE_SA_INIT + IKE_AUTH handshakes (PSK, child SA, AES-GCM-256) per figure, %s, %d CPUs%n",
+                count, Runtime.version(), Runtime.getRuntime().availableProcessors());
+        // Warm-up: the JIT compiles the engine before the figures count.
+        ours(DhGroup.ECP_256, Math.max(100, count / 2), window);
+        ours(DhGroup.MODP_2048, 50, window);
+        double ratio = Double.MAX_VALUE;
+        boolean root = "root".equals(System.getProperty("user.name"));
+        for (DhGroup g : List.of(DhGroup.ECP_256, DhGroup.MODP_2048)) {
+            Rate ours = ours(g, count, window);
+            double ourRate = ours.all();
+            System.out.printf(Locale.ROOT, "ours       group %-2d: %8.1f handshakes/s (first 95%%: %8.1f/s)%n", g.value(), ours.all(), ours.first95());
+            if (!root) {
+                System.out.println("strongswan group " + g.value() + ": not measured (needs root for network namespaces)");
+                continue;
+            }
+            Rate theirs = strongSwan(g, count, window);
+            double theirRate = theirs.all();
+            System.out.printf(Locale.ROOT, "strongswan group %-2d: %8.1f handshakes/s (first 95%%: %8.1f/s)%n", g.value(), theirs.all(), theirs.first95());
+            // The ratio that counts is the first-95 % one: the all-N figures mostly measure how many
+            // handshakes happened to wait out a retransmission.
+            double r = ours.first95() / theirs.first95();
+            System.out.printf(Locale.ROOT, "group %d ours/strongswan: %.2f (all N: %.2f)%n", g.value(), r, ourRate / theirRate);
+            ratio = Math.min(ratio, r);
+        }
+        if (ratio == Double.MAX_VALUE) {
+            System.out.println("ike-vs-strongswan: not measured");
+        } else {
+            System.out.printf(Locale.ROOT, "ike-vs-strongswan: %.2f%n", ratio);
+        }
+    }
+
+    private static void usage() {
+        System.err.println("usage: bench ike [--count N] [--window W]");
+        System.exit(2);
+    }
+
+    // ---- ours ----
+
+    private static Proposal ike(DhGroup g) {
+        return new Proposal(1, ProtocolId.IKE.value(), Octets.EMPTY, List.of(Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 256),
+                Transform.prf(PseudorandomFunction.HMAC_SHA2_256), Transform.dhGroup(g)));
+    }
+
+    private static EngineConfig config(InetSocketAddress me, InetSocketAddress peer, DhGroup g, String myNet, String peerNet)
+            throws IOException {
+        byte[] psk = "bench-ike-psk-0123456789".getBytes(StandardCharsets.US_ASCII);
+        Proposal esp = new Proposal(1, ProtocolId.ESP.value(), Octets.EMPTY, List.of(
+                Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 256), Transform.sequenceNumbers(SequenceNumbers.NO_ESN)));
+        ChildSaConfig child = new ChildSaConfig(List.of(esp), List.of(range(myNet)), List.of(range(peerNet)));
+        // No INITIAL_CONTACT: every handshake is another IKE SA with the same peer, none replaces the others.
+        IkeAuthConfig auth = new IkeAuthConfig(Identity.address(me.getAddress()), new Credentials.OwnSharedKey(psk),
+                Identity.address(peer.getAddress()), new Credentials.PeerSharedKey(psk), false, child);
+        return new EngineConfig(me.getAddress(), me.getPort(), me.getPort() + 1, new IkeInitConfig(List.of(ike(g)), true,
+                List.of(HashAlgorithm.SHA2_256)), List.of(new PeerConfig(peer.getAddress(), peer.getPort(), peer.getPort() + 1, auth)),
+                1_000_000, RetransmitPolicy.STRONGSWAN_DEFAULT, 1280);
+    }
+
+    private static TrafficSelector range(String prefix16) throws IOException {
+        return TrafficSelector.range(InetAddress.getByName(prefix16 + ".0.0"), InetAddress.getByName(prefix16 + ".255.255"));
+    }
+
+    /** {@code count} handshakes between two engines over loopback UDP; handshakes per second. */
+    static Rate ours(DhGroup g, int count, int window) throws Exception {
+        try (DatagramChannel ca = DatagramChannel.open(); DatagramChannel cb = DatagramChannel.open()) {
+            ca.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            cb.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
+            InetSocketAddress a = (InetSocketAddress) ca.getLocalAddress();
+            InetSocketAddress b = (InetSocketAddress) cb.getLocalAddress();
+            IkeEngine initiator = new IkeEngine(config(a, b, g, "10.1", "10.2"), RANDOM, Clock.systemUTC());
+            IkeEngine responder = new IkeEngine(config(b, a, g, "10.2", "10.1"), RANDOM, Clock.systemUTC());
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread resp = Thread.ofPlatform().name("bench-ike-responder").start(() -> serve(responder, cb, stop));
+            long t0 = System.nanoTime();
+            List<Double> completions = new ArrayList<>();
+            int done = 0;
+            int failed = 0;
+            int started = 0;
+            ca.configureBlocking(false);
+            try (Selector sel = Selector.open()) {
+                ca.register(sel, SelectionKey.OP_READ);
+                ByteBuffer buf = ByteBuffer.allocate(65535);
+                long lastTick = System.nanoTime();
+                while (done + failed < count) {
+                    while (started - done - failed < window && started < count) {
+                        send(ca, initiator.initiate(b.getAddress()));
+                        started++;
+                    }
+                    sel.select(10);
+                    sel.selectedKeys().clear();
+                    for (InetSocketAddress from; (from = (InetSocketAddress) ca.receive(buf.clear())) != null; ) {
+                        byte[] m = new byte[buf.flip().remaining()];
+                        buf.get(m);
+                        send(ca, initiator.receive(m, from, false));
+                    }
+                    if (System.nanoTime() - lastTick > 100_000_000L) {
+                        send(ca, initiator.tick());
+                        lastTick = System.nanoTime();
+                    }
+                    for (IkeEvent e : initiator.drainEvents()) {
+                        if (e instanceof IkeEvent.IkeSaUp) {
+                            done++;
+                            completions.add((System.nanoTime() - t0) / 1e9);
+                        } else if (e instanceof IkeEvent.IkeSaDown) {
+                            failed++;
+                        }
+                    }
+                }
+            } finally {
+                stop.set(true);
+                resp.join(2000);
+            }
+            if (failed > 0) {
+                System.out.println("ours group " + g.value() + ": " + failed + " handshakes failed");
+            }
+            return Rate.of(completions);
+        }
+    }
+
+    private static void serve(IkeEngine engine, DatagramChannel channel, AtomicBoolean stop) {
+        try {
+            channel.configureBlocking(false);
+            try (Selector sel = Selector.open()) {
+                channel.register(sel, SelectionKey.OP_READ);
+                ByteBuffer buf = ByteBuffer.allocate(65535);
+                long lastTick = System.nanoTime();
+                while (!stop.get()) {
+                    sel.select(10);
+                    sel.selectedKeys().clear();
+                    for (InetSocketAddress from; (from = (InetSocketAddress) channel.receive(buf.clear())) != null; ) {
+                        byte[] m = new byte[buf.flip().remaining()];
+                        buf.get(m);
+                        send(channel, engine.receive(m, from, false));
+                    }
+                    if (System.nanoTime() - lastTick > 100_000_000L) {
+                        send(channel, engine.tick());
+                        lastTick = System.nanoTime();
+                    }
+                    engine.drainEvents();
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("bench ike: responder socket: " + e);
+        }
+    }
+
+    private static void send(DatagramChannel channel, List<Outbound> out) throws IOException {
+        for (Outbound o : out) {
+            channel.send(ByteBuffer.wrap(o.udpPayload()), o.to());
+        }
+    }
+
+    // ---- strongSwan ----
+
+    private static final Pattern STAMP = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) ");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+    /**
+     * {@code count} handshakes between two charons (kernel-libipsec) in namespaces; handshakes per second.
+     * Each connection has its own local identity: charon would otherwise put the children of
+     * "equal" connections on one IKE SA (CREATE_CHILD_SA instead of new handshakes).
+     */
+    static Rate strongSwan(DhGroup g, int count, int window) throws Exception {
+        String group = g == DhGroup.ECP_256 ? "ecp256" : "modp2048";
+        String psk = HexFormat.of().formatHex(RANDOM.generateSeed(16));
+        try (TunnelTopology t = TunnelTopology.startLinks()) {
+            Path ce1 = charon(t, "ce1", "198.51.100.1");
+            Path ce2 = charon(t, "ce2", "192.0.2.1");
+            String secrets = "secrets { ike-1 { secret = 0x" + psk + " } }\n";
+            String proposal = "aes256gcm16-prfsha256-" + group;
+            Files.writeString(ce2.resolve("swanctl.conf"), """
+                    connections { resp { local_addrs = 198.51.100.1
+                                         remote_addrs = 192.0.2.1
+                                         proposals = %s
+                                         local { auth = psk }
+                                         remote { auth = psk }
+                                         children { net { local_ts = 10.2.0.0/16
+                                                          remote_ts = 10.1.0.0/16
+                                                          esp_proposals = aes256gcm16 } } } }
+                    %s""".formatted(proposal, secrets));
+            swanctl(t, "ce2", ce2, "--load-all", "--file", ce2.resolve("swanctl.conf").toString());
+            StringBuilder conns = new StringBuilder("connections {\n");
+            for (int i = 0; i < count; i++) {
+                conns.append("""
+                         c%d { local_addrs = 192.0.2.1
+                               remote_addrs = 198.51.100.1
+                               proposals = %s
+                               local { auth = psk
+                                       id = c%d.ce1.example.net }
+                               remote { auth = psk }
+                               children { net { local_ts = 10.1.0.0/16
+                                                remote_ts = 10.2.0.0/16
+                                                esp_proposals = aes256gcm16 } } }
+                        """.formatted(i, proposal, i));
+            }
+            conns.append("}\n").append(secrets);
+            Files.writeString(ce1.resolve("swanctl.conf"), conns.toString());
+            swanctl(t, "ce1", ce1, "--load-creds", "--file", ce1.resolve("swanctl.conf").toString());
+            swanctl(t, "ce1", ce1, "--load-conns", "--file", ce1.resolve("swanctl.conf").toString());
+            // The same window as ours: initiations go out on one vici connection without waiting
+            // (timeout -1), and the next one only when charon's log shows one more IKE SA up.
+            try (Vici vici = new Vici(ce1.resolve("charon.vici"));
+                 java.io.RandomAccessFile log = new java.io.RandomAccessFile(ce1.resolve("charon.log").toFile(), "r")) {
+                int sent = 0;
+                int up = 0;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + count / 5);
+                while (up < count && System.nanoTime() < deadline) {
+                    while (sent - up < window && sent < count) {
+                        vici.send("initiate", java.util.Map.of("child", "net", "ike", "c" + sent, "timeout", "-1"));
+                        sent++;
+                    }
+                    Thread.sleep(2);
+                    for (String line; (line = log.readLine()) != null; ) {
+                        if (line.contains("IKE_SA c") && line.contains("established between")) {
+                            up++;
+                        }
+                    }
+                }
+                for (int i = 0; i < sent; i++) {
+                    vici.awaitResponse();
+                }
+            }
+            // Until all are up, or nothing moved for 10 s.
+            int seen = -1;
+            long stalledSince = System.nanoTime();
+            for (int n; (n = established(ce1)) < count; ) {
+                if (n != seen) {
+                    seen = n;
+                    stalledSince = System.nanoTime();
+                } else if (System.nanoTime() - stalledSince > TimeUnit.SECONDS.toNanos(10)) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            List<String> log = Files.readAllLines(ce1.resolve("charon.log"), StandardCharsets.ISO_8859_1);
+            LocalTime first = null;
+            LocalTime last = null;
+            List<Double> completions = new ArrayList<>();
+            int up = 0;
+            for (String line : log) {
+                Matcher m = STAMP.matcher(line);
+                if (!m.find()) {
+                    continue;
+                }
+                LocalTime at = LocalTime.parse(m.group(1), TIME);
+                if (first == null && line.contains("initiating IKE_SA")) {
+                    first = at;
+                }
+                if (line.contains("IKE_SA c") && line.contains("established between")) {
+                    up++;
+                    last = at;
+                    if (first != null) {
+                        completions.add(Duration.between(first, at).toNanos() / 1e9);
+                    }
+                }
+            }
+            if (first == null || last == null || up == 0) {
+                throw new IOException("strongSwan made no IKE SA; log:\n" + String.join("\n", log.subList(Math.max(0, log.size() - 30), log.size())));
+            }
+            if (up < count) {
+                System.out.println("strongswan group " + g.value() + ": only " + up + " of " + count + " handshakes completed");
+            }
+            return Rate.of(completions);
+        }
+    }
+
+    private static int established(Path dir) throws IOException {
+        Path log = dir.resolve("charon.log");
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        int n = 0;
+        for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+            if (line.contains("IKE_SA c") && line.contains("established between")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static Path charon(TunnelTopology t, String node, String peer) throws Exception {
+        Path d = t.workDir().resolve("ike-" + node);
+        Files.createDirectories(d);
+        Files.writeString(d.resolve("strongswan.conf"), """
+                charon {
+                  load = random nonce openssl aes sha1 sha2 hmac gcm pem pkcs1 x509 pubkey kdf kernel-libipsec kernel-netlink socket-default vici
+                  # Handshakes, not DoS protection: no per-peer half-open block (default 5), no cookies
+                  # (default from 10 half-open), no routes for the children (kernel-libipsec still installs the SAs).
+                  block_threshold = 1000000
+                  cookie_threshold = 1000000
+                  init_limit_half_open = 0
+                  install_routes = no
+                  plugins { vici { socket = unix://%s/charon.vici } }
+                  filelog { log { path = %s/charon.log
+                                  time_format = %%H:%%M:%%S
+                                  time_add_ms = yes
+                                  flush_line = yes
+                                  default = 0
+                                  ike = 0
+                                  cfg = 0 } }
+                }
+                """.formatted(d, d));
+        Process charon = new ProcessBuilder("ip", "netns", "exec", t.ns(node), "env", "STRONGSWAN_CONF=" + d.resolve("strongswan.conf"),
+                "sh", "-c", "mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon")
+                .redirectErrorStream(true).redirectOutput(d.resolve("charon.out").toFile()).start();
+        t.adopt(charon);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.exists(d.resolve("charon.vici"))) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("charon in " + node + " did not start: " + Files.readString(d.resolve("charon.out")));
+            }
+            Thread.sleep(50);
+        }
+        return d;
+    }
+
+    private static void swanctl(TunnelTopology t, String node, Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("swanctl"));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--uri", "unix://" + dir.resolve("charon.vici")));
+        t.exec(node, 60, cmd.toArray(String[]::new));
+    }
+}
