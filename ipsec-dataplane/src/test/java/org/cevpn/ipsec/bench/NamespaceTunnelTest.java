@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.cevpn.ipsec.crypto.EncryptionAlgorithm;
-import org.cevpn.ipsec.testing.ExternalTools;
+import org.cevpn.testing.ExternalTools;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

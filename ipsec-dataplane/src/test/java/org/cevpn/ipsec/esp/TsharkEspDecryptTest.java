@@ -11,7 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.cevpn.ipsec.crypto.EncryptionAlgorithm;
-import org.cevpn.ipsec.testing.ExternalTools;
+import org.cevpn.testing.ExternalTools;
 import org.cevpn.ipsec.testing.Pcap;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +38,7 @@ class TsharkEspDecryptTest {
     @ParameterizedTest
     @EnumSource(value = EncryptionAlgorithm.class, names = {"AES_GCM_16_128", "AES_GCM_16_256", "AES_CBC_128", "AES_CBC_256"})
     void tsharkDecryptsOurEspToTheSameInnerPackets(EncryptionAlgorithm alg) throws Exception {
-        Path tshark = ExternalTools.program("tshark", "tshark");
+        Path tshark = ExternalTools.program("tshark", "tshark").path();
         SaConfig cfg = EspFixtures.config(Direction.OUTBOUND, alg, false, Mode.TUNNEL).build();
         OutboundSa sa = (OutboundSa) new SecurityAssociationDatabase(SaEventListener.IGNORE).install(cfg);
         Pcap pcap = new Pcap();

@@ -30,7 +30,7 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.cevpn.ipsec.bench.TunnelTopology;
 import org.cevpn.ipsec.ike.crypto.CertificateChainValidatorTest;
 import org.cevpn.ipsec.ike.engine.IkeTunnelMain;
-import org.cevpn.ipsec.testing.ExternalTools;
+import org.cevpn.testing.ExternalTools;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;

@@ -28,7 +28,7 @@ import org.cevpn.ipsec.ike.message.PseudorandomFunction;
 import org.cevpn.ipsec.ike.message.SequenceNumbers;
 import org.cevpn.ipsec.ike.message.Transform;
 import org.cevpn.ipsec.ike.sk.SkProtection;
-import org.cevpn.ipsec.testing.ExternalTools;
+import org.cevpn.testing.ExternalTools;
 import org.cevpn.ipsec.testing.Pcap;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,7 +67,7 @@ class TsharkIkeTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"AES-GCM-16-256", "AES-CBC-256 + HMAC-SHA2-256-128"})
     void tsharkDissectsOurIkeSaInitAndDecryptsOurIkeAuth(String suite) throws Exception {
-        Path tshark = ExternalTools.program("tshark", "tshark");
+        Path tshark = ExternalTools.program("tshark", "tshark").path();
         boolean gcm = suite.startsWith("AES-GCM");
         IkeInitConfig c = new IkeInitConfig(List.of(ike(gcm)), true, List.of(HashAlgorithm.SHA2_256));
         InetSocketAddress ce1 = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 500);

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.cevpn.ipsec.testing.ExternalTools;
+import org.cevpn.testing.ExternalTools;
 
 /**
  * A strongSwan charon in its own network namespace, joined to ours by a veth pair
