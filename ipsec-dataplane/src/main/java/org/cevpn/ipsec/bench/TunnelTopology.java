@@ -149,6 +149,36 @@ public final class TunnelTopology implements AutoCloseable {
         }
     }
 
+    /**
+     * Only the five namespaces and their links, sites routed nowhere (pe forwards nothing but
+     * traffic between the CEs' WAN addresses): for tests that bring their own CE software, e.g. our
+     * IKE + ESP on ce1 against strongSwan on ce2. Processes given to {@link #adopt} die with it.
+     */
+    public static TunnelTopology startLinks() throws IOException, InterruptedException {
+        String prefix = "cvi" + Integer.toHexString(new SecureRandom().nextInt(0x10000) | 0x10000).substring(1);
+        Path dir = Files.createTempDirectory("cevpn-links-");
+        TunnelTopology t = new TunnelTopology(prefix, dir, false);
+        try {
+            t.buildLinks();
+            return t;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            t.close();
+            throw e;
+        }
+    }
+
+    /** Adds a TUN device {@code name} in {@code node}, up, with {@code mtu}, and routes {@code remoteSite} through it. */
+    public void addTun(String node, String name, int mtu, String remoteSite) throws IOException, InterruptedException {
+        run("ip", "-n", ns(node), "tuntap", "add", "dev", name, "mode", "tun");
+        run("ip", "-n", ns(node), "link", "set", name, "mtu", Integer.toString(mtu), "up");
+        run("ip", "-n", ns(node), "route", "replace", remoteSite, "dev", name);
+    }
+
+    /** A process this topology stops (SIGTERM, then SIGKILL) when it closes. */
+    public void adopt(Process p) {
+        dataPlanes.add(p);
+    }
+
     private void startCharons() throws IOException, InterruptedException {
         String psk = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
         String[][] sides = {{"ce1", "192.0.2.1", "198.51.100.1", "10.1.0.0/24", "10.2.0.0/24"},

@@ -7,7 +7,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC truncated to the ICV length of its IANA integrity transform (RFC 4868 for SHA-2:
- * AUTH_HMAC_SHA2_256_128 keeps the leftmost 128 bits). Data is fed in pieces so ESP can authenticate
+ * AUTH_HMAC_SHA2_256_128 keeps the leftmost 128 bits, _384_192 the leftmost 192, _512_256 the
+ * leftmost 256; the key is as long as the hash output). Data is fed in pieces so ESP can authenticate
  * SPI || sequence || IV || ciphertext || (ESN high bits) without copying. Not thread-safe.
  */
 public final class TruncatedHmac {
@@ -17,7 +18,7 @@ public final class TruncatedHmac {
     private final byte[] expected;
 
     public TruncatedHmac(IntegrityAlgorithm algorithm, SecretBytes key) {
-        if (algorithm != IntegrityAlgorithm.HMAC_SHA2_256_128) {
+        if (algorithm.jceName() == null) {
             throw new IllegalArgumentException("unsupported integrity algorithm " + algorithm);
         }
         if (key.length() != algorithm.keyLength()) {
@@ -25,10 +26,10 @@ public final class TruncatedHmac {
         }
         this.algorithm = algorithm;
         try {
-            this.mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.toByteArray(), "HmacSHA256"));
+            this.mac = Mac.getInstance(algorithm.jceName());
+            mac.init(new SecretKeySpec(key.toByteArray(), algorithm.jceName()));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
+            throw new IllegalStateException(algorithm.jceName() + " is not available", e);
         }
         this.full = new byte[mac.getMacLength()];
         this.expected = new byte[algorithm.icvLength()];

@@ -45,6 +45,7 @@ public final class DataPlane implements AutoCloseable {
     private final IkeSink ike;
     private final PacketPort internetGateway;
     private final Duration natKeepalive;
+    private final TrafficWithoutSa withoutSa;
     private final DropCounters drops = new DropCounters();
     private final LongAdder espSent = new LongAdder();
     private final LongAdder espDelivered = new LongAdder();
@@ -66,6 +67,16 @@ public final class DataPlane implements AutoCloseable {
      */
     public DataPlane(SecurityAssociationDatabase sad, PacketPort vpnSide, UdpSockets sockets, IkeSink ike,
                      PacketPort internetGateway, Duration natKeepalive) {
+        this(sad, vpnSide, sockets, ike, internetGateway, natKeepalive, packet -> { });
+    }
+
+    /**
+     * @param withoutSa told of every VPN-side packet that no SA covers and the gateway does not take
+     *                  (the IKE service starts traffic-driven tunnels from it)
+     */
+    public DataPlane(SecurityAssociationDatabase sad, PacketPort vpnSide, UdpSockets sockets, IkeSink ike,
+                     PacketPort internetGateway, Duration natKeepalive, TrafficWithoutSa withoutSa) {
+        this.withoutSa = withoutSa;
         this.sad = sad;
         this.vpnSide = vpnSide;
         this.sockets = sockets;
@@ -152,6 +163,7 @@ public final class DataPlane implements AutoCloseable {
                 }
             } else {
                 drops.count(DropReason.NO_SA);
+                withoutSa.onPacketWithoutSa(view);
             }
             return;
         }

@@ -151,6 +151,8 @@ public final class StaticSaConfig {
     public static IntegrityAlgorithm integrity(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "hmac-sha2-256-128", "sha256" -> IntegrityAlgorithm.HMAC_SHA2_256_128;
+            case "hmac-sha2-384-192", "sha384" -> IntegrityAlgorithm.HMAC_SHA2_384_192;
+            case "hmac-sha2-512-256", "sha512" -> IntegrityAlgorithm.HMAC_SHA2_512_256;
             default -> throw new IllegalArgumentException("unknown integrity algorithm '" + name + "'");
         };
     }

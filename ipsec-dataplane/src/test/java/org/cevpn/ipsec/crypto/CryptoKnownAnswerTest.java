@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * RFC 4106 keying (last 4 bytes of key material = salt, 8-byte explicit IV);
  * ChaCha20-Poly1305: RFC 8439 §2.8.2 and the ESP and IKEv2 examples of RFC 7634 Appendix A/B;
  * AES-CBC: RFC 3602 §4 cases 1-3 and NIST SP 800-38A F.2.5 (AES-256);
- * HMAC-SHA-256-128: RFC 4868 §2.7.2.1 AUTH256-1..3.
+ * HMAC-SHA-256-128, -384-192, -512-256: RFC 4868 §2.7.2.1-3 AUTH256/384/512-1..3.
  */
 class CryptoKnownAnswerTest {
     static byte[] hex(String s) {
@@ -163,12 +163,17 @@ class CryptoKnownAnswerTest {
     }
 
     private static void hmacKat(String key, byte[] data, String icv) {
-        TruncatedHmac mac = new TruncatedHmac(IntegrityAlgorithm.HMAC_SHA2_256_128, SecretBytes.fromHex(key));
+        hmacKat(IntegrityAlgorithm.HMAC_SHA2_256_128, key, data, icv);
+    }
+
+    private static void hmacKat(IntegrityAlgorithm alg, String key, byte[] data, String icv) {
+        TruncatedHmac mac = new TruncatedHmac(alg, SecretBytes.fromHex(key));
+        assertEquals(alg.icvLength(), hex(icv).length);
         assertArrayEquals(hex(icv), mac.compute(data));
         mac.update(data, 0, data.length);
         assertTrue(mac.verify(hex(icv), 0));
         byte[] bad = hex(icv);
-        bad[15] ^= 1;
+        bad[bad.length - 1] ^= 1;
         mac.update(data, 0, data.length);
         assertFalse(mac.verify(bad, 0));
     }
@@ -179,6 +184,34 @@ class CryptoKnownAnswerTest {
         hmacKat(HexFormat.of().formatHex("JefeJefeJefeJefeJefeJefeJefeJefe".getBytes(StandardCharsets.US_ASCII)),
                 "what do ya want for nothing?".getBytes(StandardCharsets.US_ASCII), "167f928588c5cc2eef8e3093caa0e87c");
         hmacKat("aa".repeat(32), hex("dd".repeat(50)), "cdcb1220d1ecccea91e53aba3092f962");
+    }
+
+    @Test
+    void hmacSha384192Rfc4868() {
+        IntegrityAlgorithm a = IntegrityAlgorithm.HMAC_SHA2_384_192;
+        hmacKat(a, "0b".repeat(48), "Hi There".getBytes(StandardCharsets.US_ASCII), "b6a8d5636f5c6a7224f9977dcf7ee6c7fb6d0c48cbdee973");
+        hmacKat(a, HexFormat.of().formatHex("Jefe".repeat(12).getBytes(StandardCharsets.US_ASCII)),
+                "what do ya want for nothing?".getBytes(StandardCharsets.US_ASCII), "2c7353974f1842fd66d53c452ca42122b28c0b594cfb184d");
+        hmacKat(a, "aa".repeat(48), hex("dd".repeat(50)), "809f439be00274321d4a538652164b53554a508184a0c316");
+    }
+
+    @Test
+    void hmacSha512256Rfc4868() {
+        IntegrityAlgorithm a = IntegrityAlgorithm.HMAC_SHA2_512_256;
+        hmacKat(a, "0b".repeat(64), "Hi There".getBytes(StandardCharsets.US_ASCII),
+                "637edc6e01dce7e6742a99451aae82df23da3e92439e590e43e761b33e910fb8");
+        hmacKat(a, HexFormat.of().formatHex("Jefe".repeat(16).getBytes(StandardCharsets.US_ASCII)),
+                "what do ya want for nothing?".getBytes(StandardCharsets.US_ASCII),
+                "cb370917ae8a7ce28cfd1d8f4705d6141c173b2a9362c15df235dfb251b15454");
+        hmacKat(a, "aa".repeat(64), hex("dd".repeat(50)), "2ee7acd783624ca9398710f3ee05ae41b9f9b0510c87e49e586cc9bf961733d8");
+    }
+
+    @Test
+    void hmacRejectsWrongKeyLength() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new TruncatedHmac(IntegrityAlgorithm.HMAC_SHA2_384_192, SecretBytes.fromHex("0b".repeat(32))));
+        assertThrows(IllegalArgumentException.class,
+                () -> new TruncatedHmac(IntegrityAlgorithm.NONE, SecretBytes.fromHex("0b".repeat(32))));
     }
 
     @Test
@@ -196,6 +229,8 @@ class CryptoKnownAnswerTest {
         assertEquals(EncryptionAlgorithm.AES_CBC_256, EncryptionAlgorithm.of(12, 256));
         assertEquals(EncryptionAlgorithm.CHACHA20_POLY1305, EncryptionAlgorithm.of(28, 256));
         assertEquals(IntegrityAlgorithm.HMAC_SHA2_256_128, IntegrityAlgorithm.of(12));
+        assertEquals(IntegrityAlgorithm.HMAC_SHA2_384_192, IntegrityAlgorithm.of(13));
+        assertEquals(IntegrityAlgorithm.HMAC_SHA2_512_256, IntegrityAlgorithm.of(14));
         assertThrows(IllegalArgumentException.class, () -> EncryptionAlgorithm.of(3, 192));
     }
 }

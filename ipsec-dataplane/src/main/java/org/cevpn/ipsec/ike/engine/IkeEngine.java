@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 import org.cevpn.ipsec.ike.message.DecodedMessage;
 import org.cevpn.ipsec.ike.message.ExchangeType;
 import org.cevpn.ipsec.ike.message.IkeDecodeException;
@@ -56,6 +57,9 @@ public final class IkeEngine {
     private static final Duration HALF_OPEN_LIFETIME = Duration.ofSeconds(30);
     private static final int HALF_OPEN_CAPACITY = 10_000;
     private static final byte[] NON_ESP_MARKER = new byte[4];
+    /** How often one unknown address is reported: a peer retransmitting must not flood the agent. */
+    public static final Duration UNKNOWN_PEER_REPORT_INTERVAL = Duration.ofSeconds(30);
+    private static final int UNKNOWN_PEER_MEMORY = 4096;
 
     private final EngineConfig config;
     private final SecureRandom random;
@@ -66,6 +70,11 @@ public final class IkeEngine {
     private final List<IkeEvent> events = new ArrayList<>();
     private final EnumMap<Drop, Long> drops = new EnumMap<>(Drop.class);
     private final Map<InetAddress, PeerConfig> peers = new HashMap<>();
+    /** Child SPIs already taken in the data plane's SAD (ours are inbound SPIs, unique per CE). */
+    private final IntPredicate childSpiInUse;
+    /** When each peer last sent us an authentic IKE message (liveness needs no check while it talks). */
+    private final Map<InetAddress, Instant> lastHeard = new HashMap<>();
+    private final Map<InetAddress, Instant> unknownReported = new HashMap<>();
 
     private enum State { INIT, AUTH, ESTABLISHED }
 
@@ -127,6 +136,8 @@ public final class IkeEngine {
         /** Set by {@code open} when an authentic message's payloads do not decode. */
         IkeDecodeException lastInnerError;
         final List<ChildSaResult> children = new ArrayList<>();
+        /** Made by IKE_SA_INIT (not by a rekey): a duplicate from simultaneous initiation is one of these. */
+        boolean fromInitialExchange;
         /** The exchange we started after IKE_AUTH and await the answer to (window size 1). */
         Pending pending;
         long nextRequestId;
@@ -147,9 +158,18 @@ public final class IkeEngine {
     }
 
     public IkeEngine(EngineConfig config, SecureRandom random, Clock clock) {
+        this(config, random, clock, spi -> false);
+    }
+
+    /**
+     * @param childSpiInUse true for an ESP SPI the CE's SAD already holds (e.g. {@code spi -> sad.inbound(spi) != null}):
+     *                      the engine never proposes one of those as a new child SA's inbound SPI
+     */
+    public IkeEngine(EngineConfig config, SecureRandom random, Clock clock, IntPredicate childSpiInUse) {
         this.config = config;
         this.random = random;
         this.clock = clock;
+        this.childSpiInUse = childSpiInUse;
         this.cookies = new Cookies(random);
         for (PeerConfig p : config.peers()) {
             peers.putIfAbsent(p.address(), p);
@@ -167,6 +187,7 @@ public final class IkeEngine {
         Sa sa = new Sa(peer, true, new InetSocketAddress(peerAddress, peer.ikePort()));
         sa.spiI = freshSpi();
         sa.state = State.INIT;
+        sa.fromInitialExchange = true;
         sa.init = new IkeInitInitiator(config.ike(), new Endpoints(local(config.ikePort()), sa.remote), sa.spiI, random);
         byOurSpi.put(sa.spiI, sa);
         byte[] request = sa.init.request();
@@ -255,7 +276,7 @@ public final class IkeEngine {
     private List<Outbound> initRequest(DecodedMessage m, byte[] raw, InetSocketAddress from, boolean onNatT) {
         Optional<PeerConfig> peer = peer(from.getAddress());
         if (peer.isEmpty()) {
-            return drop(Drop.UNKNOWN_PEER);
+            return unknownPeer(m, from, onNatT);
         }
         Instant now = clock.instant();
         Optional<byte[]> cached = halfOpen.retransmission(m.header().initiatorSpi(), from, raw, now);
@@ -265,7 +286,12 @@ public final class IkeEngine {
         long spi = freshSpi();
         boolean cookieRequired = halfOpen.count(now) >= config.cookieThreshold();
         IkeInitResponder task = new IkeInitResponder(config.ike(), new Endpoints(local(config.ikePort()), from), random, cookies);
-        return switch (task.onRequest(m, raw, cookieRequired, spi)) {
+        Optional<Payload.CertificateRequest> certReq = peer.get().auth().peer()
+                instanceof org.cevpn.ipsec.ike.task.Credentials.PeerCertificate pc
+                ? Optional.of(new Payload.CertificateRequest(org.cevpn.ipsec.ike.message.CertEncoding.X509_SIGNATURE.value(),
+                        org.cevpn.ipsec.ike.message.Octets.copyOf(pc.validator().authorityHashes())))
+                : Optional.empty();
+        return switch (task.onRequest(m, raw, cookieRequired, spi, certReq)) {
             case IkeInitResponder.Outcome.Refused r -> List.of(new Outbound(r.response(), from, onNatT));
             case IkeInitResponder.Outcome.Dropped d -> drop(Drop.UNEXPECTED);
             case IkeInitResponder.Outcome.Established e -> {
@@ -276,6 +302,7 @@ public final class IkeEngine {
                 sa.spiI = m.header().initiatorSpi();
                 sa.spiR = spi;
                 sa.state = State.AUTH;
+                sa.fromInitialExchange = true;
                 sa.initResult = e.result();
                 sa.keying = IkeSaKeying.of(e.result(), false);
                 sa.sk = SkProtection.of(e.result().chosen(), e.result().keys(), false, random);
@@ -286,6 +313,34 @@ public final class IkeEngine {
                 yield List.of(new Outbound(e.response(), from, onNatT));
             }
         };
+    }
+
+    /**
+     * An IKE_SA_INIT from an address that is not a configured peer: no state is kept (a flood of
+     * these must cost nothing), the initiator gets the unprotected NO_PROPOSAL_CHOSEN that RFC 7296
+     * §2.21.1 gives a responder that will not negotiate (strongSwan answers the same when no IKE
+     * config matches), and the agent learns of it (draft §3.5: maybe a new site; time to pull).
+     */
+    private List<Outbound> unknownPeer(DecodedMessage m, InetSocketAddress from, boolean onNatT) {
+        drop(Drop.UNKNOWN_PEER);
+        Instant now = clock.instant();
+        Instant last = unknownReported.get(from.getAddress());
+        if (last == null || !now.isBefore(last.plus(UNKNOWN_PEER_REPORT_INTERVAL))) {
+            if (unknownReported.size() >= UNKNOWN_PEER_MEMORY) {
+                unknownReported.values().removeIf(t -> !now.isBefore(t.plus(UNKNOWN_PEER_REPORT_INTERVAL)));
+            }
+            if (unknownReported.size() < UNKNOWN_PEER_MEMORY) {
+                unknownReported.put(from.getAddress(), now);
+                events.add(new IkeEvent.UnknownPeer(from, "IKE_SA_INIT from an address that is not a configured peer"));
+            }
+        }
+        if (m.header().responderSpi() != 0) {
+            return List.of();
+        }
+        IkeHeader h = new IkeHeader(m.header().initiatorSpi(), 0, ExchangeType.IKE_SA_INIT, false, true, m.header().messageId());
+        byte[] answer = org.cevpn.ipsec.ike.message.IkeEncoder.encode(new org.cevpn.ipsec.ike.message.IkeMessage(h,
+                List.of(Payload.Notify.of(org.cevpn.ipsec.ike.message.NotifyType.NO_PROPOSAL_CHOSEN))));
+        return List.of(new Outbound(answer, from, onNatT));
     }
 
     private List<Outbound> initResponse(Sa sa, DecodedMessage m, byte[] raw) {
@@ -339,15 +394,24 @@ public final class IkeEngine {
             return List.of();
         }
         sa.outstanding = null;
+        lastHeard.put(sa.peerAddress, clock.instant());
         if (sa.state == State.AUTH && sa.initiator) {
             switch (sa.authTask.onResponse(inner.get())) {
                 case IkeAuthInitiator.Outcome.Established e -> {
                     established(sa);
                     sa.children.add(e.child());
                     events.add(new IkeEvent.ChildSaUp(sa.peerAddress, e.child()));
+                    return settleDuplicates(sa);
                 }
-                case IkeAuthInitiator.Outcome.EstablishedWithoutChild w -> established(sa);
+                case IkeAuthInitiator.Outcome.EstablishedWithoutChild w -> {
+                    established(sa);
+                    return settleDuplicates(sa);
+                }
                 case IkeAuthInitiator.Outcome.Failed f -> {
+                    if (f.peerError().isEmpty()
+                            || f.peerError().get() == org.cevpn.ipsec.ike.message.NotifyType.AUTHENTICATION_FAILED) {
+                        events.add(new IkeEvent.AuthenticationFailed(sa.peerAddress, f.reason()));
+                    }
                     down(sa, "IKE_AUTH failed: " + f.reason());
                     if (f.peerError().isEmpty()) {
                         // The responder's AUTH did not verify: tell it in a separate INFORMATIONAL
@@ -391,6 +455,7 @@ public final class IkeEngine {
                         yield List.of();
                     }
                     ChildSaResult old = created.replaces().get();
+                    events.add(new IkeEvent.ChildSaRekeyed(sa.peerAddress, old, created.child()));
                     PeerRekey theirs = sa.peerRekeys.remove(old);
                     if (theirs != null && org.cevpn.ipsec.ike.task.RekeyCollision.oursIsRedundant(created.nonces(), theirs.nonces())) {
                         // Simultaneous rekey, and ours lost (RFC 7296 §2.8.1): we delete what we made; the
@@ -521,11 +586,13 @@ public final class IkeEngine {
             return outbound(sa, datagrams, from);
         }
         // An authentic request: answer where it came from, and follow the peer to port 4500.
+        lastHeard.put(sa.peerAddress, clock.instant());
         sa.remote = from;
         sa.floated |= onNatT;
         int type = m.header().exchangeType();
         List<Payload> response;
         Runnable after = () -> { };
+        List<Outbound> extra = new ArrayList<>();
         if (type == ExchangeType.IKE_AUTH.value() && !sa.initiator && sa.state == State.AUTH) {
             IkeAuthResponder.Outcome o = new IkeAuthResponder(sa.initResult, sa.auth, random).onRequest(inner.get(), freshChildSpi());
             switch (o) {
@@ -546,11 +613,17 @@ public final class IkeEngine {
                             sa.children.add(c);
                             events.add(new IkeEvent.ChildSaUp(sa.peerAddress, c));
                         });
+                        extra.addAll(settleDuplicates(sa));
                     };
                 }
                 case IkeAuthResponder.Outcome.Refused r -> {
                     response = r.response();
-                    after = () -> down(sa, "IKE_AUTH refused: " + r.reason());
+                    after = () -> {
+                        if (r.error() == org.cevpn.ipsec.ike.message.NotifyType.AUTHENTICATION_FAILED) {
+                            events.add(new IkeEvent.AuthenticationFailed(sa.peerAddress, r.reason()));
+                        }
+                        down(sa, "IKE_AUTH refused: " + r.reason());
+                    };
                 }
             }
         } else if (type == ExchangeType.CREATE_CHILD_SA.value() && sa.state == State.ESTABLISHED) {
@@ -562,6 +635,7 @@ public final class IkeEngine {
                     after = () -> {
                         sa.children.add(c.child());
                         events.add(new IkeEvent.ChildSaUp(sa.peerAddress, c.child()));
+                        c.replaces().ifPresent(old -> events.add(new IkeEvent.ChildSaRekeyed(sa.peerAddress, old, c.child())));
                         // Our own rekey of the same child is in flight: settle when its answer comes.
                         c.replaces().filter(old -> old.equals(sa.ourRekeyOf))
                                 .ifPresent(old -> sa.peerRekeys.put(old, new PeerRekey(c.nonces(), c.child())));
@@ -585,6 +659,7 @@ public final class IkeEngine {
             response = a.response();
             after = () -> {
                 if (a.errors().contains(org.cevpn.ipsec.ike.message.NotifyType.AUTHENTICATION_FAILED)) {
+                    events.add(new IkeEvent.AuthenticationFailed(sa.peerAddress, "the peer refused our AUTH"));
                     down(sa, "the peer refused our AUTH");
                     return;
                 }
@@ -600,7 +675,13 @@ public final class IkeEngine {
         List<byte[]> datagrams = seal(sa, ExchangeType.of(type).orElseThrow(), id, true, response);
         sa.window.answered(id, datagrams);
         after.run();
-        return outbound(sa, datagrams, from);
+        List<Outbound> out = outbound(sa, datagrams, from);
+        if (extra.isEmpty()) {
+            return out;
+        }
+        List<Outbound> all = new ArrayList<>(out);
+        all.addAll(extra);
+        return all;
     }
 
     /** Opens SK, or collects SKF fragments; empty while fragments are missing or after a drop. */
@@ -675,6 +756,42 @@ public final class IkeEngine {
 
     // ---- state changes ----
 
+    /**
+     * Simultaneous initiation (both CEs have a permanent tunnel to each other and start at once)
+     * leaves two IKE SAs, each with its child SA pair. Both sides must keep the same one, so the
+     * verdict depends only on what both know: as in the rekey collision rule (RFC 7296 §2.8.1,
+     * which strongSwan also applies here), the IKE SA whose IKE_SA_INIT carried the lowest of the
+     * four nonces is redundant, and the peer that initiated it deletes it (its children with it).
+     * Called whenever an IKE SA from IKE_SA_INIT becomes established; the other side reaches the
+     * same verdict when its second IKE SA is up.
+     */
+    private List<Outbound> settleDuplicates(Sa up) {
+        if (!up.fromInitialExchange) {
+            return List.of();
+        }
+        for (Sa other : new ArrayList<>(byOurSpi.values())) {
+            if (other == up || !other.fromInitialExchange || other.state != State.ESTABLISHED
+                    || !other.peerAddress.equals(up.peerAddress) || other.initiator == up.initiator) {
+                continue;
+            }
+            Sa redundant = org.cevpn.ipsec.ike.task.RekeyCollision.oursIsRedundant(nonces(up), nonces(other)) ? up : other;
+            Sa survivor = redundant == up ? other : up;
+            // Both now count as settled: a later IKE SA with this peer (e.g. after a restart) is no duplicate of these.
+            redundant.fromInitialExchange = false;
+            survivor.fromInitialExchange = false;
+            if (redundant.initiator && redundant.outstanding == null) {
+                return start(redundant, new DeleteIke(), ExchangeType.INFORMATIONAL, Informational.deleteIkeSa());
+            }
+            return List.of(); // the peer initiated the redundant one and deletes it
+        }
+        return List.of();
+    }
+
+    private static org.cevpn.ipsec.ike.task.RekeyCollision.Exchange nonces(Sa sa) {
+        return new org.cevpn.ipsec.ike.task.RekeyCollision.Exchange(sa.initResult.initiatorNonce().toByteArray(),
+                sa.initResult.responderNonce().toByteArray());
+    }
+
     private void established(Sa sa) {
         sa.state = State.ESTABLISHED;
         sa.nextRequestId = sa.initiator ? 2 : 0;
@@ -697,6 +814,7 @@ public final class IkeEngine {
         old.children.clear();
         byOurSpi.put(sa.ourSpi(), sa);
         events.add(new IkeEvent.IkeSaUp(sa.peerAddress, sa.spiI, sa.spiR, replacement.weInitiated()));
+        events.add(new IkeEvent.IkeSaRekeyed(sa.peerAddress, old.spiI, sa.spiI, sa.spiR));
         return sa;
     }
 
@@ -706,6 +824,43 @@ public final class IkeEngine {
             halfOpen.completed(sa.spiI, sa.initFrom);
         }
         events.add(new IkeEvent.IkeSaDown(sa.peerAddress, sa.spiI, reason, sa.children));
+    }
+
+    // ---- what the tunnel supervisor asks ----
+
+    /** True if an IKE SA with {@code peer} exists in any state (being set up, established, rekeyed). */
+    public boolean hasIkeSaWith(InetAddress peer) {
+        return byOurSpi.values().stream().anyMatch(sa -> sa.peerAddress.equals(peer));
+    }
+
+    /** True if an established IKE SA with {@code peer} exists. */
+    public boolean establishedWith(InetAddress peer) {
+        return byOurSpi.values().stream().anyMatch(sa -> sa.peerAddress.equals(peer) && sa.state == State.ESTABLISHED);
+    }
+
+    /** When {@code peer} last sent us an authentic IKE message, if ever. */
+    public Optional<Instant> lastHeardFrom(InetAddress peer) {
+        return Optional.ofNullable(lastHeard.get(peer));
+    }
+
+    /** The configured peers. */
+    public List<InetAddress> peers() {
+        return List.copyOf(peers.keySet());
+    }
+
+    /** The child SA configuration of {@code peer} (its traffic selectors decide on-demand initiation). */
+    public Optional<org.cevpn.ipsec.ike.task.ChildSaConfig> childConfig(InetAddress peer) {
+        return peer(peer).map(p -> p.auth().child());
+    }
+
+    /**
+     * Where to send NAT keepalives (RFC 3948 §2.3): the peers of established IKE SAs that found us
+     * behind a NAT, at the address and port the peer last used.
+     */
+    public List<InetSocketAddress> natKeepaliveTargets() {
+        return byOurSpi.values().stream()
+                .filter(sa -> sa.state == State.ESTABLISHED && sa.floated && sa.initResult != null && sa.initResult.localBehindNat())
+                .map(sa -> sa.remote).distinct().toList();
     }
 
     /** Events since the last call, oldest first. */
@@ -738,9 +893,24 @@ public final class IkeEngine {
     }
 
     private int freshChildSpi() {
-        // 0..255 are reserved (RFC 4303 §2.1); uniqueness across the CE is the SPI table's job
-        // in the data plane, which this engine does not see yet.
-        return 0x100 + random.nextInt(0x7fff_ff00);
+        // 0..255 are reserved (RFC 4303 §2.1). Unique against the SAD (installed SAs) and against the
+        // children this engine holds or has just offered but the agent has not installed yet.
+        int spi;
+        do {
+            spi = random.nextInt(0x100, Integer.MAX_VALUE);
+        } while (childSpiInUse.test(spi) || childSpiHeld(spi));
+        return spi;
+    }
+
+    private boolean childSpiHeld(int spi) {
+        for (Sa sa : byOurSpi.values()) {
+            for (ChildSaResult c : sa.children) {
+                if (c.inboundSpi() == spi) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private InetSocketAddress local(int port) {

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,6 +15,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.cevpn.ipsec.dataplane.IkeDatagram;
 import org.cevpn.ipsec.dataplane.IkeQueue;
+import org.cevpn.ipsec.dataplane.TrafficWithoutSa;
+import org.cevpn.ipsec.esp.SaEvent;
+import org.cevpn.ipsec.esp.SaEventListener;
 import org.cevpn.ipsec.io.UdpSockets;
 
 /**
@@ -20,11 +26,17 @@ import org.cevpn.ipsec.io.UdpSockets;
  * plane's sockets ({@link UdpSockets#sendIke}), ticks the engine every second, and hands the
  * engine's events to a listener (the reconciler, which installs child SAs in the SAD). Commands
  * (initiate, rekey, delete) are queued and run on the engine thread, which alone touches the engine.
+ * With a {@link TunnelSupervisor}, the engine's policy runs here too: every event passes the
+ * supervisor before the listener, its tick starts rekeys, liveness checks, retries and on-demand
+ * tunnels, and the data plane's hooks ({@link #trafficWithoutSa()}, {@link #saEvents()}) feed it.
  */
 public final class IkeService implements AutoCloseable {
     private static final Duration TICK = Duration.ofSeconds(1);
 
     private final IkeEngine engine;
+    private final TunnelSupervisor supervisor;
+    /** Destinations already reported without SA, with when: one report a second per address is plenty. */
+    private final ConcurrentHashMap<InetAddress, Long> acquired = new ConcurrentHashMap<>();
     private final IkeQueue queue;
     private final UdpSockets sockets;
     private final Consumer<IkeEvent> listener;
@@ -36,7 +48,14 @@ public final class IkeService implements AutoCloseable {
     private volatile boolean running = true;
 
     public IkeService(IkeEngine engine, IkeQueue queue, UdpSockets sockets, Consumer<IkeEvent> listener, Clock clock) {
+        this(engine, null, queue, sockets, listener, clock);
+    }
+
+    /** @param supervisor the engine's policy (may be null: then only commands drive the engine) */
+    public IkeService(IkeEngine engine, TunnelSupervisor supervisor, IkeQueue queue, UdpSockets sockets,
+                      Consumer<IkeEvent> listener, Clock clock) {
         this.engine = engine;
+        this.supervisor = supervisor;
         this.queue = queue;
         this.sockets = sockets;
         this.listener = listener;
@@ -51,6 +70,51 @@ public final class IkeService implements AutoCloseable {
     /** Runs {@code command} on the engine thread, e.g. {@code e -> e.initiate(peer)}; its datagrams are sent. */
     public void submit(Function<IkeEngine, List<Outbound>> command) {
         commands.add(command);
+    }
+
+    /**
+     * The hook for the data plane's outbound path ({@code new DataPlane(..., service.trafficWithoutSa())}):
+     * a packet without SA wakes the supervisor's traffic-driven initiation, at most once a second per destination.
+     */
+    public TrafficWithoutSa trafficWithoutSa() {
+        return packet -> {
+            if (supervisor == null) {
+                return;
+            }
+            byte[] addr = java.util.Arrays.copyOfRange(packet.buffer(), packet.destinationOffset(),
+                    packet.destinationOffset() + packet.addressLength());
+            InetAddress destination;
+            try {
+                destination = InetAddress.getByAddress(addr);
+            } catch (UnknownHostException e) {
+                return; // 4 or 16 octets: cannot happen
+            }
+            long now = System.nanoTime();
+            Long last = acquired.get(destination);
+            if (last != null && now - last < 1_000_000_000L) {
+                return;
+            }
+            if (acquired.size() > 4096) {
+                acquired.clear();
+            }
+            acquired.put(destination, now);
+            commands.add(e -> {
+                supervisor.onTrafficWithoutSa(destination);
+                return List.of();
+            });
+        };
+    }
+
+    /** The hook for the SAD's lifetime events: soft expiries start child rekeys on the engine thread. */
+    public SaEventListener saEvents() {
+        return (SaEvent event) -> {
+            if (supervisor != null) {
+                commands.add(e -> {
+                    supervisor.onSaEvent(event);
+                    return List.of();
+                });
+            }
+        };
     }
 
     private void loop() {
@@ -70,18 +134,48 @@ public final class IkeService implements AutoCloseable {
                 }
                 if (!clock.instant().isBefore(nextTick)) {
                     send(engine.tick());
+                    if (supervisor != null) {
+                        deliver(engine.drainEvents()); // the supervisor decides on what the engine's tick ended
+                        try {
+                            TunnelSupervisor.Actions a = supervisor.tick();
+                            send(a.ike());
+                            keepalives(a.natKeepalives());
+                        } catch (IllegalStateException | IllegalArgumentException e) {
+                            refusals.incrementAndGet();
+                        }
+                    }
                     nextTick = clock.instant().plus(TICK);
                 }
-                for (IkeEvent e : engine.drainEvents()) {
-                    try {
-                        listener.accept(e);
-                    } catch (RuntimeException ex) {
-                        refusals.incrementAndGet();
-                    }
+                deliver(engine.drainEvents());
+                if (supervisor != null) {
+                    deliver(supervisor.drainEvents());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
+            }
+        }
+    }
+
+    private void deliver(List<IkeEvent> events) {
+        for (IkeEvent e : events) {
+            try {
+                if (supervisor != null) {
+                    supervisor.onEvent(e);
+                }
+                listener.accept(e);
+            } catch (RuntimeException ex) {
+                refusals.incrementAndGet();
+            }
+        }
+    }
+
+    private void keepalives(List<java.net.InetSocketAddress> to) {
+        for (java.net.InetSocketAddress t : to) {
+            try {
+                sockets.sendNatKeepalive(t);
+            } catch (IOException e) {
+                sendFailures.incrementAndGet();
             }
         }
     }

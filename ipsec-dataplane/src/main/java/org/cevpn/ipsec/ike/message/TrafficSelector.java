@@ -43,6 +43,14 @@ public record TrafficSelector(int type, int ipProtocol, int startPort, int endPo
         return new TrafficSelector(type, 0, 0, 0xffff, Octets.copyOf(s), Octets.copyOf(e));
     }
 
+    /** True if {@code address} (same family) lies in this selector's address range; ports are not looked at. */
+    public boolean containsAddress(InetAddress address) {
+        byte[] a = address.getAddress();
+        return a.length == startAddress.length()
+                && java.util.Arrays.compareUnsigned(startAddress.toByteArray(), a) <= 0
+                && java.util.Arrays.compareUnsigned(a, endAddress.toByteArray()) <= 0;
+    }
+
     public InetAddress start() {
         return toAddress(startAddress);
     }

@@ -64,6 +64,17 @@ public final class IkeInitResponder {
      * @param newSpi         our SPI for the IKE SA, if one is created
      */
     public Outcome onRequest(DecodedMessage request, byte[] raw, boolean cookieRequired, long newSpi) {
+        return onRequest(request, raw, cookieRequired, newSpi, Optional.empty());
+    }
+
+    /**
+     * @param certificateRequest a CERTREQ naming the CAs we trust, for a peer that authenticates with a
+     *                           certificate: RFC 7296 §3.7 puts the responder's in the IKE_SA_INIT
+     *                           response, and peers like strongSwan (send_cert = ifasked) send their
+     *                           certificate in IKE_AUTH only when asked
+     */
+    public Outcome onRequest(DecodedMessage request, byte[] raw, boolean cookieRequired, long newSpi,
+                             Optional<Payload.CertificateRequest> certificateRequest) {
         IkeHeader h = request.header();
         if (h.response() || !h.initiator() || h.messageId() != 0 || h.responderSpi() != 0 || h.initiatorSpi() == 0
                 || h.exchangeType() != ExchangeType.IKE_SA_INIT.value()) {
@@ -128,6 +139,7 @@ public final class IkeInitResponder {
         share.destroy();
         payloads.add(new Payload.Nonce(Octets.copyOf(nonce)));
         payloads.addAll(InitPayloads.natDetection(spiI, newSpi, endpoints));
+        certificateRequest.ifPresent(payloads::add);
         // Announce extensions only to peers that announced them (RFC 7383 §2.3, RFC 7427 §4).
         for (Payload p : InitPayloads.extensions(config)) {
             Payload.Notify n = (Payload.Notify) p;

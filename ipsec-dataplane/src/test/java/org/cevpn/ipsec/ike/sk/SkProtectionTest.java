@@ -56,7 +56,9 @@ class SkProtectionTest {
                 suite(Transform.encryption(EncryptionAlgorithm.AES_GCM_16, 256), null),
                 suite(Transform.encryption(EncryptionAlgorithm.CHACHA20_POLY1305), null),
                 suite(Transform.encryption(EncryptionAlgorithm.AES_CBC, 128), IntegrityAlgorithm.HMAC_SHA2_256_128),
-                suite(Transform.encryption(EncryptionAlgorithm.AES_CBC, 256), IntegrityAlgorithm.HMAC_SHA2_256_128));
+                suite(Transform.encryption(EncryptionAlgorithm.AES_CBC, 256), IntegrityAlgorithm.HMAC_SHA2_256_128),
+                suite(Transform.encryption(EncryptionAlgorithm.AES_CBC, 256), IntegrityAlgorithm.HMAC_SHA2_384_192),
+                suite(Transform.encryption(EncryptionAlgorithm.AES_CBC, 256), IntegrityAlgorithm.HMAC_SHA2_512_256));
     }
 
     private static Proposal suite(Transform encr, IntegrityAlgorithm integ) {
@@ -119,8 +121,8 @@ class SkProtectionTest {
 
     @Test
     void aSuiteTheSharedCryptoLacksIsRefusedUpFront() {
-        Proposal sha384 = suite(Transform.encryption(EncryptionAlgorithm.AES_CBC, 256), IntegrityAlgorithm.HMAC_SHA2_384_192);
-        assertThrows(IllegalArgumentException.class, () -> SkProtection.of(sha384, keys(sha384), true, RANDOM));
+        Proposal sha1 = suite(Transform.encryption(EncryptionAlgorithm.AES_CBC, 256), IntegrityAlgorithm.HMAC_SHA1_96);
+        assertThrows(IllegalArgumentException.class, () -> SkProtection.of(sha1, keys(sha1), true, RANDOM));
     }
 
     @Test
