@@ -59,18 +59,22 @@ class TwoAgentsTest {
 
     CeAgent agent(String name, InetAddress sp, String ceId, MemoryPacketPort port) throws Exception {
         Path state = Files.createDirectories(dir.resolve(name));
-        // Short timers: retries after 1 s, t1 2 s, limit 4 s, alarm on the third failure.
-        String pre = "<ce-device xmlns=\"" + CE + "\"><ce-id>" + ceId + "</ce-id><pre-configuration><sp-address>"
+        String pre = preConfiguration(ceId, sp);
+        CeAgent agent = new CeAgent(new CeAgent.Settings("127.0.0.1", 0, state, Map.of("admin", "admin-pw"), sp, IKE, NAT_T,
+                Optional.of(pre)), port);
+        agents.add(agent);
+        return agent;
+    }
+
+    /** /ce-device with the pre-configuration only. Short timers: retries after 1 s, t1 2 s, limit 4 s, alarm on the third failure. */
+    static String preConfiguration(String ceId, InetAddress sp) {
+        return "<ce-device xmlns=\"" + CE + "\"><ce-id>" + ceId + "</ce-id><pre-configuration><sp-address>"
                 + sp.getHostAddress() + "</sp-address><vpn-server><address>127.0.0.1</address>"
                 + "<ssh-host-key>AAAAC3NzaC1lZDI1NTE5AAAAIPO/MRt2EcamImPU/ehKNgKzTenx/WzCaLG4nd22s2qo</ssh-host-key></vpn-server>"
                 + "<client-identity><private-key>MC4CAQAwBQYDK2VwBCIEIDvh4P4sFGEnA4nOgdYYKc27S2nwq9WUmTruYEFiAlhS</private-key>"
                 + "</client-identity><timers><min-retry-wait>1</min-retry-wait><retry-interval>2</retry-interval>"
                 + "<backoff-limit>4</backoff-limit><alarm-threshold>3</alarm-threshold><liveness-interval>0</liveness-interval>"
                 + "</timers></pre-configuration></ce-device>";
-        CeAgent agent = new CeAgent(new CeAgent.Settings("127.0.0.1", 0, state, Map.of("admin", "admin-pw"), sp, IKE, NAT_T,
-                Optional.of(pre)), port);
-        agents.add(agent);
-        return agent;
     }
 
     @AfterEach
