@@ -116,6 +116,8 @@ public final class CeAgent implements AutoCloseable {
     private final Reconciler reconciler;
     private final CeConfigurationReader reader;
     private volatile boolean closed;
+    /** Set once the data plane and reconciler exist; until then get shows configuration only. */
+    private volatile org.cevpn.netconf.server.StateData state = running -> running;
 
     public CeAgent(Settings settings, PacketPort vpnSide) throws Exception {
         schema = new SchemaContextLoader(CeAgent.class.getClassLoader()).load(name -> name.startsWith("ietf-netconf@")
@@ -152,7 +154,8 @@ public final class CeAgent implements AutoCloseable {
         SshUsers users = new SshUsers();
         settings.users().forEach((u, p) -> users.withPassword(u, p.toCharArray()));
         var server = new NetconfServer(schema, datastores, nacm, new PolicyReadFilter(schema), new WithDefaults(schema),
-                new RpcRegistry(), MAX_MESSAGE).withNotifications(events);
+                new RpcRegistry(), MAX_MESSAGE).withNotifications(events)
+                .withStateData(running -> state.addState(running));
         ssh = new SshTransport(server, settings.netconfHost(), settings.netconfPort(), settings.stateDir().resolve("ssh_host_key"),
                 users);
 
@@ -177,6 +180,7 @@ public final class CeAgent implements AutoCloseable {
         service[0] = new IkeService(engine, supervisor, queue, sockets, reconciler::onEvent, clock);
         ike = service[0];
         reconciler.attach(ike);
+        state = new OperationalState(ce, reconciler::states, reconciler::appliedVersion, sad);
         dataPlane = new DataPlane(sad, vpnSide, sockets, queue, null, null, ike.trafficWithoutSa());
         dataPlane.start();
         ike.start();

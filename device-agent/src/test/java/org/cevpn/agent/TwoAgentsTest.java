@@ -107,9 +107,17 @@ class TwoAgentsTest {
         netconf(agent, "edit", f.toString());
     }
 
+    String get(CeAgent agent) throws Exception {
+        return client(agent, "get");
+    }
+
     String notifications(CeAgent agent) throws Exception {
+        return client(agent, "notifications");
+    }
+
+    String client(CeAgent agent, String command) throws Exception {
         List<String> argv = List.of(dir.resolve("client.py").toString(), Integer.toString(agent.netconfPort()), "admin", "admin-pw",
-                "notifications");
+                command);
         var run = python.run(argv);
         assertEquals(0, run.exitCode(), run.output());
         return run.output();
@@ -171,7 +179,15 @@ class TwoAgentsTest {
         assertNotNull(received, "the packet did not reach B's VPN port");
         assertArrayEquals(packet, received);
         assertEquals(1, a.dataPlane().espSent());
-        assertEquals(1, b.dataPlane().espDelivered());
+        // The counter is bumped just after the delivery: wait for it rather than race it.
+        await("B's ESP counter", Duration.ofSeconds(2), () -> b.dataPlane().espDelivered() == 1);
+        String stateA = get(a).replaceAll(">\\s+<", "><");
+        assertTrue(stateA.contains("<sync-state><applied-version>1</applied-version></sync-state>"), stateA);
+        assertTrue(stateA.matches("(?s).*<ike-sa>((?!</ike-sa>).)*<state>established</state>.*"), stateA);
+        assertTrue(stateA.contains("<out-packets>1</out-packets>"), stateA);
+        String stateB = get(b).replaceAll(">\\s+<", "><");
+        assertTrue(stateB.contains("<in-packets>1</in-packets>") && stateB.contains("<authentication-drops>0</authentication-drops>"),
+                stateB);
 
         // Remove B from A's configuration only: A deletes the IKE SA, B sees the delete.
         edit(a, "<ce-device xmlns=\"" + CE + "\"><vpn-configuration><configuration-version>2</configuration-version>"

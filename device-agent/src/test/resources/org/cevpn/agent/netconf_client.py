@@ -1,6 +1,7 @@
 """A NETCONF client for the agent tests (ncclient over SSH).
 argv: port user password command [file]
   edit FILE      edit-config FILE's <ce-device> into candidate (merge; nc:operation attributes honoured), commit
+  get            prints 'DATA <xml>' of an unfiltered get (configuration and state)
   notifications  replays the NETCONF stream from the start; prints 'NOTIFICATION <xml>' per event
 Prints 'OK <command>'; an rpc-error raises (exit status 1)."""
 import sys
@@ -15,6 +16,8 @@ if command == 'edit':
     m.edit_config(target='candidate', config='<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" '
                   'xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0">%s</config>' % body)
     m.commit()
+elif command == 'get':
+    print('DATA ' + m.get().data_xml.replace('\n', ' '))
 elif command == 'notifications':
     m.create_subscription(start_time='1970-01-01T00:00:00Z')
     while True:
