@@ -203,6 +203,53 @@ class TwoAgentsTest {
         assertTrue(eventsB.contains("<tunnel-down") && eventsB.contains("peer-deleted"), eventsB);
     }
 
+    /** A peer element of a full-mesh VPN configuration. */
+    static String peer(InetAddress address, String ceId, String psk, String remote) {
+        return "<peer><sp-address>" + address.getHostAddress() + "</sp-address><ce-id>" + ceId + "</ce-id><vpn-id>acme</vpn-id>"
+                + "<authentication-method>pre-shared</authentication-method><pre-shared-key>" + psk + "</pre-shared-key>"
+                + "<remote-prefix>" + remote + "</remote-prefix></peer>";
+    }
+
+    static String mesh(long version, String local, String... peers) {
+        return "<ce-device xmlns=\"" + CE + "\"><vpn-configuration><configuration-version>" + version + "</configuration-version>"
+                + "<vpn><vpn-id>acme</vpn-id><local-prefix>" + local + "</local-prefix></vpn>" + String.join("", peers)
+                + "</vpn-configuration></ce-device>";
+    }
+
+    static int firstInboundSpi(CeAgent agent, InetAddress peer) {
+        return agent.tunnels().get(peer).children().getFirst().inboundSpi();
+    }
+
+    @Test
+    void threeAgentsMeshAndAChangedKeyReEstablishesOnlyThatTunnel() throws Exception {
+        InetAddress c3 = InetAddress.ofLiteral("127.0.0.13");
+        MemoryPacketPort portC = new MemoryPacketPort("vpn-c", 64);
+        CeAgent c = agent("c", c3, "ce3", portC);
+        String pskAc = "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE=";
+        String pskBc = "QkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkI=";
+        edit(a, mesh(1, "10.1.0.0/16", peer(B, "ce2", PSK, "10.2.0.0/16"), peer(c3, "ce3", pskAc, "10.3.0.0/16")));
+        edit(b, mesh(1, "10.2.0.0/16", peer(A, "ce1", PSK, "10.1.0.0/16"), peer(c3, "ce3", pskBc, "10.3.0.0/16")));
+        edit(c, mesh(1, "10.3.0.0/16", peer(A, "ce1", pskAc, "10.1.0.0/16"), peer(B, "ce2", pskBc, "10.2.0.0/16")));
+        await("the full mesh", Duration.ofSeconds(30), () -> established(a, B) && established(a, c3) && established(b, c3)
+                && established(b, A) && established(c, A) && established(c, B));
+        byte[] packet = udp("10.1.0.5", "10.3.0.9", "a to c".getBytes());
+        assertTrue(portA.inject(packet));
+        assertArrayEquals(packet, portC.poll(5000));
+        assertEquals(null, portB.poll(200), "B must not see A-C traffic");
+
+        int abBefore = firstInboundSpi(a, B);
+        int acBefore = firstInboundSpi(a, c3);
+        String newKey = "Q0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0NDQ0M=";
+        edit(a, mesh(2, "10.1.0.0/16", peer(B, "ce2", newKey, "10.2.0.0/16"), peer(c3, "ce3", pskAc, "10.3.0.0/16")));
+        edit(b, mesh(2, "10.2.0.0/16", peer(A, "ce1", newKey, "10.1.0.0/16"), peer(c3, "ce3", pskBc, "10.3.0.0/16")));
+        await("A-B re-established with the new key", Duration.ofSeconds(30),
+                () -> established(a, B) && established(b, A) && firstInboundSpi(a, B) != abBefore);
+        assertEquals(acBefore, firstInboundSpi(a, c3), "the unchanged A-C tunnel was left alone");
+        byte[] again = udp("10.2.0.5", "10.1.0.9", "b to a".getBytes());
+        assertTrue(portB.inject(again));
+        assertArrayEquals(again, portA.poll(5000));
+    }
+
     @Test
     void wrongPskEndsInTheNegotiationAlarmAfterTheBackoff() throws Exception {
         edit(a, vpnConfiguration(1, B, "ce2", PSK, "10.1.0.0/16", "10.2.0.0/16"));
