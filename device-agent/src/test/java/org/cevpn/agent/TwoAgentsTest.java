@@ -251,6 +251,24 @@ class TwoAgentsTest {
     }
 
     @Test
+    void aTrafficDrivenTunnelComesUpOnTheFirstPacket() throws Exception {
+        String onDemand = "<tunnel-information><establishment>traffic-driven</establishment><idle-timeout>60</idle-timeout>"
+                + "</tunnel-information>";
+        edit(a, vpnConfiguration(1, B, "ce2", PSK, "10.1.0.0/16", "10.2.0.0/16")
+                .replace("<tunnel-information><establishment>permanent</establishment></tunnel-information>", onDemand));
+        edit(b, vpnConfiguration(1, A, "ce1", PSK, "10.2.0.0/16", "10.1.0.0/16")
+                .replace("<tunnel-information><establishment>permanent</establishment></tunnel-information>", onDemand));
+        Thread.sleep(3000);
+        assertTrue(!established(a, B) && !established(b, A), "no traffic, no tunnel");
+        assertTrue(portA.inject(udp("10.1.0.5", "10.2.0.7", "wake up".getBytes())));
+        await("the tunnel the packet asked for", Duration.ofSeconds(15), () -> established(a, B) && established(b, A));
+        assertTrue(a.tunnels().get(B).localInitiator(), "A, which had the packet, initiated");
+        byte[] packet = udp("10.1.0.5", "10.2.0.7", "now through".getBytes());
+        assertTrue(portA.inject(packet));
+        assertArrayEquals(packet, portB.poll(5000));
+    }
+
+    @Test
     void wrongPskEndsInTheNegotiationAlarmAfterTheBackoff() throws Exception {
         edit(a, vpnConfiguration(1, B, "ce2", PSK, "10.1.0.0/16", "10.2.0.0/16"));
         edit(b, vpnConfiguration(1, A, "ce1", "d3Jvbmcgd3Jvbmcgd3Jvbmcgd3Jvbmcgd3Jvbmc=", "10.2.0.0/16", "10.1.0.0/16"));
