@@ -151,10 +151,15 @@ public final class CeAgent implements AutoCloseable {
         }
 
         // NETCONF first: of what binds a port, the data plane's sockets come last (nothing after them fails).
+        RpcRegistry rpcs = new RpcRegistry();
+        rpcs.registerAction(QName.create(ce, "reset"), (session, user, target, input, element) -> {
+            reset(target);
+            return null;
+        });
         SshUsers users = new SshUsers();
         settings.users().forEach((u, p) -> users.withPassword(u, p.toCharArray()));
         var server = new NetconfServer(schema, datastores, nacm, new PolicyReadFilter(schema), new WithDefaults(schema),
-                new RpcRegistry(), MAX_MESSAGE).withNotifications(events)
+                rpcs, MAX_MESSAGE).withNotifications(events)
                 .withStateData(running -> state.addState(running));
         ssh = new SshTransport(server, settings.netconfHost(), settings.netconfPort(), settings.stateDir().resolve("ssh_host_key"),
                 users);
@@ -189,6 +194,22 @@ public final class CeAgent implements AutoCloseable {
         datastores.addRunningListener(snapshot -> applyRunning(snapshot.root()));
         applyRunning(datastores.snapshot(Datastore.RUNNING).root());
 
+    }
+
+    /** The reset action on /ce-device/vpn-configuration/peer[sp-address]. */
+    private void reset(YangInstanceIdentifier target) throws org.cevpn.netconf.datastore.RpcException {
+        for (var arg : target.getPathArguments()) {
+            if (arg instanceof NodeIdentifierWithPredicates entry && entry.getNodeType().equals(QName.create(ce, "peer"))) {
+                Object key = entry.getValue(QName.create(ce, "sp-address"));
+                try {
+                    reconciler.reset(InetAddress.ofLiteral(String.valueOf(key)));
+                    return;
+                } catch (IllegalArgumentException e) {
+                    throw org.cevpn.netconf.datastore.RpcException.application(org.cevpn.netconf.ErrorTag.OPERATION_FAILED, e.getMessage());
+                }
+            }
+        }
+        throw org.cevpn.netconf.datastore.RpcException.application(org.cevpn.netconf.ErrorTag.OPERATION_FAILED, "reset needs a peer entry");
     }
 
     /** The operator's pre-configuration file as DOM: no DOCTYPE, no entities (the datastore parser checks the rest). */

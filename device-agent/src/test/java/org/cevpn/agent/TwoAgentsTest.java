@@ -251,6 +251,22 @@ class TwoAgentsTest {
     }
 
     @Test
+    void theResetActionReEstablishesThePermanentTunnel() throws Exception {
+        edit(a, vpnConfiguration(1, B, "ce2", PSK, "10.1.0.0/16", "10.2.0.0/16"));
+        edit(b, vpnConfiguration(1, A, "ce1", PSK, "10.2.0.0/16", "10.1.0.0/16"));
+        await("the tunnel", Duration.ofSeconds(20), () -> established(a, B) && established(b, A));
+        int before = firstInboundSpi(a, B);
+        netconf(a, "reset", B.getHostAddress());
+        await("a new tunnel after the reset", Duration.ofSeconds(15),
+                () -> established(a, B) && established(b, A) && firstInboundSpi(a, B) != before);
+        String events = notifications(a);
+        assertTrue(events.contains("administrative-reset"), events);
+        byte[] packet = udp("10.1.0.5", "10.2.0.7", "after reset".getBytes());
+        assertTrue(portA.inject(packet));
+        assertArrayEquals(packet, portB.poll(5000));
+    }
+
+    @Test
     void aTrafficDrivenTunnelComesUpOnTheFirstPacket() throws Exception {
         String onDemand = "<tunnel-information><establishment>traffic-driven</establishment><idle-timeout>60</idle-timeout>"
                 + "</tunnel-information>";

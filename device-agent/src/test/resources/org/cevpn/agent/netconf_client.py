@@ -1,6 +1,7 @@
 """A NETCONF client for the agent tests (ncclient over SSH).
 argv: port user password command [file]
   edit FILE      edit-config FILE's <ce-device> into candidate (merge; nc:operation attributes honoured), commit
+  reset ADDRESS  the reset action on that peer
   get            prints 'DATA <xml>' of an unfiltered get (configuration and state)
   notifications  replays the NETCONF stream from the start; prints 'NOTIFICATION <xml>' per event
 Prints 'OK <command>'; an rpc-error raises (exit status 1)."""
@@ -16,6 +17,11 @@ if command == 'edit':
     m.edit_config(target='candidate', config='<config xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" '
                   'xmlns:nc="urn:ietf:params:xml:ns:netconf:base:1.0">%s</config>' % body)
     m.commit()
+elif command == 'reset':
+    from ncclient.xml_ import to_ele
+    m.dispatch(to_ele('<action xmlns="urn:ietf:params:xml:ns:yang:1"><ce-device xmlns="urn:cevpn:params:xml:ns:yang:cevpn-ce-device">'
+                      '<vpn-configuration><peer><sp-address>%s</sp-address><reset/></peer></vpn-configuration></ce-device></action>'
+                      % sys.argv[5]))
 elif command == 'get':
     print('DATA ' + m.get().data_xml.replace('\n', ' '))
 elif command == 'notifications':

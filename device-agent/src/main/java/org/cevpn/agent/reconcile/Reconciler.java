@@ -159,6 +159,34 @@ public final class Reconciler {
         done.await(2, java.util.concurrent.TimeUnit.SECONDS);
     }
 
+    /**
+     * The peer's {@code reset} action: deletes its IKE SA (and so its child SAs), clears its backoff and
+     * alarm, and lets the supervisor set a permanent tunnel up again at once.
+     *
+     * @throws IllegalArgumentException when {@code peer} is not a configured peer with a tunnel
+     */
+    public synchronized void reset(InetAddress peer) {
+        PeerTuple tuple = applied.get(peer);
+        TunnelPolicy policy = appliedPolicies.get(peer);
+        if (tuple == null || policy == null) {
+            throw new IllegalArgumentException("no tunnel is configured with this peer");
+        }
+        service.submit(e -> {
+            List<Outbound> out = List.of();
+            if (e.establishedWith(peer) && e.idleWith(peer)) {
+                notifications.accept(new AgentNotification.TunnelDown(peer, tuple.ceId(), tuple.vpnId(), "administrative-reset",
+                        "reset action"));
+                out = e.deleteIkeSa(peer);
+            }
+            supervisor.putPeer(peer, policy); // a fresh backoff: no wait before the next attempt
+            if (alarmed.remove(peer)) {
+                notifications.accept(new AgentNotification.NegotiationAlarm(peer, tuple.ceId(), "cleared", 0, "reset"));
+            }
+            update(peer, st -> st.down(policy.permanent() ? "connecting" : "idle", 0, st.lastError()));
+            return out;
+        });
+    }
+
     /** IKE thread: stop supervising, delete the IKE SA (now or when it can), forget the peer. */
     private List<Outbound> remove(InetAddress peer, PeerTuple old, String reason) {
         supervisor.removePeer(peer);
