@@ -176,6 +176,22 @@ public final class IkeEngine {
         }
     }
 
+    /**
+     * Adds or replaces a peer at run time (the device agent applies a new configuration). New IKE SAs
+     * with it use {@code peer}; an IKE SA already up keeps what it was made with until re-established.
+     */
+    public void putPeer(PeerConfig peer) {
+        peers.put(peer.address(), peer);
+    }
+
+    /**
+     * Forgets a peer: from now on its IKE_SA_INIT is refused like any unknown sender's. IKE SAs that
+     * are up stay until deleted ({@link #deleteIkeSa}): the caller deletes them first (draft §3.6).
+     */
+    public void removePeer(InetAddress address) {
+        peers.remove(address);
+    }
+
     private Optional<PeerConfig> peer(InetAddress address) {
         return Optional.ofNullable(peers.get(address));
     }

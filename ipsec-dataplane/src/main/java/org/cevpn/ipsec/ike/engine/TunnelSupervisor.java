@@ -80,6 +80,29 @@ public final class TunnelSupervisor {
         }
     }
 
+    // ---- peers at run time (the device agent's reconciler) ----
+
+    /**
+     * Starts supervising {@code peer} with {@code policy}, or replaces its policy: backoff and rekey
+     * schedule start afresh. A permanent peer is initiated at the next tick.
+     */
+    public void putPeer(InetAddress peer, TunnelPolicy policy) {
+        peers.put(peer, new PeerState(policy, clock));
+    }
+
+    /**
+     * Stops supervising {@code peer}: no more initiations, retries, rekeys or alarms for it, and its
+     * IKE SA going down is not a failure. The caller deletes the IKE SA itself.
+     */
+    public void removePeer(InetAddress peer) {
+        peers.remove(peer);
+    }
+
+    /** The peers supervised now. */
+    public java.util.Set<InetAddress> peers() {
+        return java.util.Set.copyOf(peers.keySet());
+    }
+
     // ---- inputs ----
 
     /** Every event the engine reports passes here first (the IKE thread does this). */

@@ -28,6 +28,7 @@ public final class NetconfServer {
     private final RpcRegistry rpcs;
     private final org.cevpn.netconf.filter.WithDefaults withDefaults;
     private volatile org.cevpn.netconf.notification.NotificationStream notifications;
+    private volatile StateData stateData;
     private final int maxMessageSize;
     private final List<String> capabilities;
     private final Monitoring monitoring;
@@ -67,6 +68,7 @@ public final class NetconfServer {
         rpcs = base.rpcs;
         maxMessageSize = base.maxMessageSize;
         notifications = stream;
+        stateData = base.stateData;
         capabilities = Capabilities.of(schema, readFilter.supportsXPath(), withDefaults != null, true);
         monitoring = new Monitoring(schema, capabilities);
     }
@@ -77,6 +79,16 @@ public final class NetconfServer {
      */
     public NetconfServer withNotifications(final org.cevpn.netconf.notification.NotificationStream stream) {
         return new NetconfServer(this, stream);
+    }
+
+    /** Adds the application's state data to {@code get} answers. Call before serving anyone. */
+    public NetconfServer withStateData(final StateData provider) {
+        stateData = provider;
+        return this;
+    }
+
+    StateData stateData() {
+        return stateData;
     }
 
     org.cevpn.netconf.notification.NotificationStream notifications() {

@@ -135,6 +135,9 @@ final class Operations {
         final var mode = withDefaultsMode(op);
         final var filter = child(op, "filter");
         var running = ds.snapshot(Datastore.RUNNING).root();
+        if (server.stateData() != null) {
+            running = server.stateData().addState(running);
+        }
         if (server.notifications() != null) {
             // /netconf/streams (RFC 5277 §3.4) is state data of get, beside the configuration
             running = org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes.newContainerBuilder()
