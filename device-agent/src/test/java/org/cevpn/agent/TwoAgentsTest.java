@@ -178,9 +178,10 @@ class TwoAgentsTest {
         byte[] received = portB.poll(5000);
         assertNotNull(received, "the packet did not reach B's VPN port");
         assertArrayEquals(packet, received);
-        assertEquals(1, a.dataPlane().espSent());
-        // The counter is bumped just after the delivery: wait for it rather than race it.
-        await("B's ESP counter", Duration.ofSeconds(2), () -> b.dataPlane().espDelivered() == 1);
+        // Both counters are bumped just after the packet moves on (A's after the send, B's after the
+        // delivery), so B can hold the packet before either is visible: wait for them, don't race them.
+        await("A's and B's ESP counters", Duration.ofSeconds(2),
+                () -> a.dataPlane().espSent() == 1 && b.dataPlane().espDelivered() == 1);
         String stateA = get(a).replaceAll(">\\s+<", "><");
         assertTrue(stateA.contains("<sync-state><applied-version>1</applied-version></sync-state>"), stateA);
         assertTrue(stateA.matches("(?s).*<ike-sa>((?!</ike-sa>).)*<state>established</state>.*"), stateA);
