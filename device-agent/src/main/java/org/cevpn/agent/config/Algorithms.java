@@ -1,6 +1,7 @@
 package org.cevpn.agent.config;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The transform names of cevpn-types, as enums carrying their YANG name and IANA value (RFC 7296 §3.3.2
@@ -10,9 +11,18 @@ public final class Algorithms {
     private Algorithms() {
     }
 
-    /** An enum whose constants are named in YANG. */
+    /**
+     * An enum whose constants are the cevpn-types enum names: the YANG name is the registry prefix
+     * followed by the constant's name in lower case with hyphens (AES_GCM_16 → encr-aes-gcm-16).
+     */
     interface Named {
-        String yangName();
+        String name();
+
+        String yangPrefix();
+
+        default String yangName() {
+            return yangPrefix() + name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
     }
 
     static <E extends Enum<E> & Named> E byYangName(Class<E> type, String name, String leaf) {
@@ -21,19 +31,17 @@ public final class Algorithms {
     }
 
     public enum Encryption implements Named {
-        AES_CBC("encr-aes-cbc", 12), AES_GCM_16("encr-aes-gcm-16", 20), CHACHA20_POLY1305("encr-chacha20-poly1305", 28);
+        AES_CBC(12), AES_GCM_16(20), CHACHA20_POLY1305(28);
 
-        private final String yangName;
         private final int iana;
 
-        Encryption(String yangName, int iana) {
-            this.yangName = yangName;
+        Encryption(int iana) {
             this.iana = iana;
         }
 
         @Override
-        public String yangName() {
-            return yangName;
+        public String yangPrefix() {
+            return "encr-";
         }
 
         public int iana() {
@@ -47,20 +55,18 @@ public final class Algorithms {
     }
 
     public enum Integrity implements Named {
-        NONE("auth-none", 0), HMAC_SHA2_256_128("auth-hmac-sha2-256-128", 12),
-        HMAC_SHA2_384_192("auth-hmac-sha2-384-192", 13), HMAC_SHA2_512_256("auth-hmac-sha2-512-256", 14);
+        NONE(0), HMAC_SHA2_256_128(12),
+        HMAC_SHA2_384_192(13), HMAC_SHA2_512_256(14);
 
-        private final String yangName;
         private final int iana;
 
-        Integrity(String yangName, int iana) {
-            this.yangName = yangName;
+        Integrity(int iana) {
             this.iana = iana;
         }
 
         @Override
-        public String yangName() {
-            return yangName;
+        public String yangPrefix() {
+            return "auth-";
         }
 
         public int iana() {
@@ -69,19 +75,17 @@ public final class Algorithms {
     }
 
     public enum Prf implements Named {
-        HMAC_SHA2_256("prf-hmac-sha2-256", 5), HMAC_SHA2_384("prf-hmac-sha2-384", 6), HMAC_SHA2_512("prf-hmac-sha2-512", 7);
+        HMAC_SHA2_256(5), HMAC_SHA2_384(6), HMAC_SHA2_512(7);
 
-        private final String yangName;
         private final int iana;
 
-        Prf(String yangName, int iana) {
-            this.yangName = yangName;
+        Prf(int iana) {
             this.iana = iana;
         }
 
         @Override
-        public String yangName() {
-            return yangName;
+        public String yangPrefix() {
+            return "prf-";
         }
 
         public int iana() {
@@ -90,20 +94,18 @@ public final class Algorithms {
     }
 
     public enum DhGroup implements Named {
-        MODP_2048("modp-2048", 14), ECP_256("ecp-256", 19), ECP_384("ecp-384", 20), ECP_521("ecp-521", 21),
-        CURVE25519("curve25519", 31);
+        MODP_2048(14), ECP_256(19), ECP_384(20), ECP_521(21),
+        CURVE25519(31);
 
-        private final String yangName;
         private final int iana;
 
-        DhGroup(String yangName, int iana) {
-            this.yangName = yangName;
+        DhGroup(int iana) {
             this.iana = iana;
         }
 
         @Override
-        public String yangName() {
-            return yangName;
+        public String yangPrefix() {
+            return "";
         }
 
         public int iana() {
