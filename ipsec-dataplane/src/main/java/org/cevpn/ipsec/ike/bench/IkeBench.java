@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.cevpn.ipsec.bench.TunnelTopology;
+import org.cevpn.ipsec.esp.SecurityAssociationDatabase;
+import org.cevpn.ipsec.ike.engine.ChildSaInstaller;
 import org.cevpn.ipsec.ike.engine.EngineConfig;
 import org.cevpn.ipsec.ike.engine.IkeEngine;
 import org.cevpn.ipsec.ike.engine.IkeEvent;
@@ -51,7 +53,10 @@ import org.cevpn.ipsec.ike.task.Identity;
  * SA, AES-GCM-256) per second, for DH group 19 (ECP-256) and group 14 (MODP-2048):
  * <ul>
  * <li>ours: two of our engines, each on its own thread with its own UDP socket on loopback, the
- *     initiator keeping a window of handshakes in flight;</li>
+ *     initiator keeping a window of handshakes in flight; each side installs its child SAs into a
+ *     SAD (charon installs its into kernel-libipsec). Before anything counts, each group runs for a
+ *     few seconds so that the JIT has compiled the hot paths (charon is compiled C; a CE's engine
+ *     runs for months);</li>
  * <li>strongSwan (root): two charons in network namespaces (the bench topology's ce1 and ce2).
  *     Debian builds no load-tester plugin, so the initiator gets N connections, loaded first, and
  *     then vici {@code initiate} commands ({@link Vici}) keep the same window of handshakes in flight
@@ -59,13 +64,17 @@ import org.cevpn.ipsec.ike.task.Identity;
  *     The time is charon's own, from its log (millisecond timestamps): first "initiating" to the
  *     N-th "established", so neither charon's nor swanctl's process start-up counts.</li>
  * </ul>
- * The same count for both, in the same run. Prints figures; the last line is
- * {@code ike-vs-strongswan: R}, our rate over theirs for the first 95 % of the handshakes (robust
- * against the odd handshake that waits out a 4 s retransmission), the lower of the two groups' ratios.
- * A benchmark: it never fails on a time.
+ * The same count for both, in the same run, alternating over a few rounds; each side's best round
+ * counts, since the machine is shared and other work steals CPU from whichever side runs at the
+ * time. Each figure also gives the CPU time per handshake, both sides together (our two threads;
+ * both charon processes from /proc), which other load disturbs far less than the rate. The last
+ * line is {@code ike-vs-strongswan: R}, our rate over theirs for the first 95 % of the handshakes
+ * (robust against the odd handshake that waits out a 4 s retransmission), the lower of the two
+ * groups' ratios. A benchmark: it never fails on a time.
  */
 public final class IkeBench {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private IkeBench() {
     }
@@ -74,21 +83,24 @@ public final class IkeBench {
      * Handshakes per second over all N, and over the first 95 % (a few handshakes whose datagram was
      * lost under the burst wait out a 4 s retransmission and dominate the all-N figure).
      */
-    record Rate(double all, double first95) {
-        static Rate of(List<Double> completionSeconds) {
+    record Rate(double all, double first95, double cpuMillisPerHandshake) {
+        static Rate of(List<Double> completionSeconds, double cpuSeconds) {
             List<Double> t = completionSeconds.stream().sorted().toList();
             int n95 = Math.max(1, (int) Math.ceil(t.size() * 0.95));
-            return new Rate(t.size() / Math.max(t.getLast(), 1e-3), n95 / Math.max(t.get(n95 - 1), 1e-3));
+            return new Rate(t.size() / Math.max(t.getLast(), 1e-3), n95 / Math.max(t.get(n95 - 1), 1e-3),
+                    1e3 * cpuSeconds / t.size());
         }
     }
 
     public static void main(String[] args) throws Exception {
         int count = 300;
         int window = 16;
+        int rounds = 3;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--count" -> count = Integer.parseInt(args[i + 1]);
                 case "--window" -> window = Integer.parseInt(args[i + 1]);
+                case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 default -> usage();
             }
         }
@@ -97,26 +109,49 @@ public final class IkeBench {
         }
         System.out.printf("bench ike: %d IKE_SA_INIT + IKE_AUTH handshakes (PSK, child SA, AES-GCM-256) per figure, %s, %d CPUs%n",
                 count, Runtime.version(), Runtime.getRuntime().availableProcessors());
-        // Warm-up: the JIT compiles the engine before the figures count.
-        ours(DhGroup.ECP_256, Math.max(100, count / 2), window);
-        ours(DhGroup.MODP_2048, 50, window);
+        // Warm-up: charon is compiled C; our engine only runs at its speed once the JIT has compiled
+        // the hot paths with C2 (BigInteger's Montgomery intrinsics, BouncyCastle's field arithmetic,
+        // the codec). A long-running CE is in that state; a few hundred handshakes are not enough
+        // to get there, so each group runs for a few seconds before anything counts.
+        for (DhGroup g : List.of(DhGroup.ECP_256, DhGroup.MODP_2048)) {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            while (System.nanoTime() < until) {
+                ours(g, 200, window);
+            }
+        }
         double ratio = Double.MAX_VALUE;
         boolean root = "root".equals(System.getProperty("user.name"));
         for (DhGroup g : List.of(DhGroup.ECP_256, DhGroup.MODP_2048)) {
-            Rate ours = ours(g, count, window);
-            double ourRate = ours.all();
-            System.out.printf(Locale.ROOT, "ours       group %-2d: %8.1f handshakes/s (first 95%%: %8.1f/s)%n", g.value(), ours.all(), ours.first95());
-            if (!root) {
+            // Other work on the machine takes CPU from whichever side runs at the time: each side
+            // runs `rounds` times, alternating, and its best round counts (the one least disturbed).
+            Rate bestOurs = null;
+            Rate bestTheirs = null;
+            for (int round = 1; round <= rounds; round++) {
+                Rate ours = ours(g, count, window);
+                System.out.printf(Locale.ROOT, "round %d ours       group %-2d: %8.1f handshakes/s (first 95%%: %8.1f/s), CPU %.2f ms/handshake (both sides)%n",
+                        round, g.value(), ours.all(), ours.first95(), ours.cpuMillisPerHandshake());
+                bestOurs = bestOurs == null || ours.first95() > bestOurs.first95() ? ours : bestOurs;
+                if (!root) {
+                    continue;
+                }
+                Rate theirs = strongSwan(g, count, window);
+                System.out.printf(Locale.ROOT, "round %d strongswan group %-2d: %8.1f handshakes/s (first 95%%: %8.1f/s), CPU %.2f ms/handshake (both charons)%n",
+                        round, g.value(), theirs.all(), theirs.first95(), theirs.cpuMillisPerHandshake());
+                bestTheirs = bestTheirs == null || theirs.first95() > bestTheirs.first95() ? theirs : bestTheirs;
+            }
+            System.out.printf(Locale.ROOT, "ours       group %-2d: %8.1f handshakes/s (first 95%%, best of %d), CPU %.2f ms/handshake%n",
+                    g.value(), bestOurs.first95(), rounds, bestOurs.cpuMillisPerHandshake());
+            if (bestTheirs == null) {
                 System.out.println("strongswan group " + g.value() + ": not measured (needs root for network namespaces)");
                 continue;
             }
-            Rate theirs = strongSwan(g, count, window);
-            double theirRate = theirs.all();
-            System.out.printf(Locale.ROOT, "strongswan group %-2d: %8.1f handshakes/s (first 95%%: %8.1f/s)%n", g.value(), theirs.all(), theirs.first95());
+            System.out.printf(Locale.ROOT, "strongswan group %-2d: %8.1f handshakes/s (first 95%%, best of %d), CPU %.2f ms/handshake%n",
+                    g.value(), bestTheirs.first95(), rounds, bestTheirs.cpuMillisPerHandshake());
             // The ratio that counts is the first-95 % one: the all-N figures mostly measure how many
             // handshakes happened to wait out a retransmission.
-            double r = ours.first95() / theirs.first95();
-            System.out.printf(Locale.ROOT, "group %d ours/strongswan: %.2f (all N: %.2f)%n", g.value(), r, ourRate / theirRate);
+            double r = bestOurs.first95() / bestTheirs.first95();
+            System.out.printf(Locale.ROOT, "group %d ours/strongswan: %.2f (CPU per handshake, theirs/ours: %.2f)%n", g.value(), r,
+                    bestTheirs.cpuMillisPerHandshake() / bestOurs.cpuMillisPerHandshake());
             ratio = Math.min(ratio, r);
         }
         if (ratio == Double.MAX_VALUE) {
@@ -127,7 +162,7 @@ public final class IkeBench {
     }
 
     private static void usage() {
-        System.err.println("usage: bench ike [--count N] [--window W]");
+        System.err.println("usage: bench ike [--count N] [--window W] [--rounds R]");
         System.exit(2);
     }
 
@@ -163,10 +198,20 @@ public final class IkeBench {
             cb.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
             InetSocketAddress a = (InetSocketAddress) ca.getLocalAddress();
             InetSocketAddress b = (InetSocketAddress) cb.getLocalAddress();
-            IkeEngine initiator = new IkeEngine(config(a, b, g, "10.1", "10.2"), RANDOM, Clock.systemUTC());
-            IkeEngine responder = new IkeEngine(config(b, a, g, "10.2", "10.1"), RANDOM, Clock.systemUTC());
+            // Each side installs its child SAs into a SAD, as charon does into kernel-libipsec.
+            SecurityAssociationDatabase sadA = new SecurityAssociationDatabase(e -> { });
+            SecurityAssociationDatabase sadB = new SecurityAssociationDatabase(e -> { });
+            IkeEngine initiator = new IkeEngine(config(a, b, g, "10.1", "10.2"), RANDOM, Clock.systemUTC(), spi -> sadA.inbound(spi) != null);
+            IkeEngine responder = new IkeEngine(config(b, a, g, "10.2", "10.1"), RANDOM, Clock.systemUTC(), spi -> sadB.inbound(spi) != null);
+            ChildSaInstaller installA = new ChildSaInstaller(sadA);
             AtomicBoolean stop = new AtomicBoolean();
-            Thread resp = Thread.ofPlatform().name("bench-ike-responder").start(() -> serve(responder, cb, stop));
+            java.util.concurrent.atomic.AtomicLong responderCpu = new java.util.concurrent.atomic.AtomicLong();
+            Thread resp = Thread.ofPlatform().name("bench-ike-responder").start(() -> {
+                long c0 = THREADS.getCurrentThreadCpuTime();
+                serve(responder, new ChildSaInstaller(sadB), new InetSocketAddress(a.getAddress(), a.getPort() + 1), cb, stop);
+                responderCpu.set(THREADS.getCurrentThreadCpuTime() - c0);
+            });
+            long cpu0 = THREADS.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             List<Double> completions = new ArrayList<>();
             int done = 0;
@@ -194,11 +239,14 @@ public final class IkeBench {
                         lastTick = System.nanoTime();
                     }
                     for (IkeEvent e : initiator.drainEvents()) {
-                        if (e instanceof IkeEvent.IkeSaUp) {
-                            done++;
-                            completions.add((System.nanoTime() - t0) / 1e9);
-                        } else if (e instanceof IkeEvent.IkeSaDown) {
-                            failed++;
+                        switch (e) {
+                            case IkeEvent.ChildSaUp c -> installA.install(c.child(), new InetSocketAddress(b.getAddress(), b.getPort() + 1));
+                            case IkeEvent.IkeSaUp u -> {
+                                done++;
+                                completions.add((System.nanoTime() - t0) / 1e9);
+                            }
+                            case IkeEvent.IkeSaDown d -> failed++;
+                            default -> { }
                         }
                     }
                 }
@@ -206,14 +254,16 @@ public final class IkeBench {
                 stop.set(true);
                 resp.join(2000);
             }
+            long initiatorCpu = THREADS.getCurrentThreadCpuTime() - cpu0;
             if (failed > 0) {
                 System.out.println("ours group " + g.value() + ": " + failed + " handshakes failed");
             }
-            return Rate.of(completions);
+            return Rate.of(completions, (initiatorCpu + responderCpu.get()) / 1e9);
         }
     }
 
-    private static void serve(IkeEngine engine, DatagramChannel channel, AtomicBoolean stop) {
+    private static void serve(IkeEngine engine, ChildSaInstaller installer, InetSocketAddress peerNatT, DatagramChannel channel,
+                              AtomicBoolean stop) {
         try {
             channel.configureBlocking(false);
             try (Selector sel = Selector.open()) {
@@ -232,7 +282,11 @@ public final class IkeBench {
                         send(channel, engine.tick());
                         lastTick = System.nanoTime();
                     }
-                    engine.drainEvents();
+                    for (IkeEvent e : engine.drainEvents()) {
+                        if (e instanceof IkeEvent.ChildSaUp c) {
+                            installer.install(c.child(), peerNatT);
+                        }
+                    }
                 }
             }
         } catch (IOException e) {
@@ -295,6 +349,7 @@ public final class IkeBench {
             swanctl(t, "ce1", ce1, "--load-conns", "--file", ce1.resolve("swanctl.conf").toString());
             // The same window as ours: initiations go out on one vici connection without waiting
             // (timeout -1), and the next one only when charon's log shows one more IKE SA up.
+            long cpu0 = cpuTicks(ce1) + cpuTicks(ce2);
             try (Vici vici = new Vici(ce1.resolve("charon.vici"));
                  java.io.RandomAccessFile log = new java.io.RandomAccessFile(ce1.resolve("charon.log").toFile(), "r")) {
                 int sent = 0;
@@ -328,6 +383,7 @@ public final class IkeBench {
                 }
                 Thread.sleep(200);
             }
+            double cpuSeconds = (cpuTicks(ce1) + cpuTicks(ce2) - cpu0) / (double) CLOCK_TICKS;
             List<String> log = Files.readAllLines(ce1.resolve("charon.log"), StandardCharsets.ISO_8859_1);
             LocalTime first = null;
             LocalTime last = null;
@@ -356,8 +412,19 @@ public final class IkeBench {
             if (up < count) {
                 System.out.println("strongswan group " + g.value() + ": only " + up + " of " + count + " handshakes completed");
             }
-            return Rate.of(completions);
+            return Rate.of(completions, cpuSeconds);
         }
+    }
+
+    /** USER_HZ: /proc/PID/stat counts CPU time in these (100 on every Linux we run on). */
+    private static final long CLOCK_TICKS = 100;
+
+    /** User + system CPU time charon has used so far, from /proc/PID/stat (fields 14 and 15). */
+    private static long cpuTicks(Path charonDir) throws IOException {
+        long pid = Long.parseLong(Files.readString(charonDir.resolve("charon.pid")).trim());
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     private static int established(Path dir) throws IOException {
@@ -400,6 +467,8 @@ public final class IkeBench {
                 "sh", "-c", "mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon")
                 .redirectErrorStream(true).redirectOutput(d.resolve("charon.out").toFile()).start();
         t.adopt(charon);
+        // ip netns exec, env and sh all exec: the process we started is charon itself.
+        Files.writeString(d.resolve("charon.pid"), Long.toString(charon.pid()));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!Files.exists(d.resolve("charon.vici"))) {
             if (System.nanoTime() > deadline) {
