@@ -300,4 +300,26 @@ class TwoAgentsTest {
         assertTrue(events.contains("<negotiation-alarm") && events.contains("major"), events);
         assertTrue(!events.contains("<tunnel-up"), events);
     }
+
+    /**
+     * Each tuple's own IKE suite: A's tuple for B says Curve25519, B's tuple for A keeps the default
+     * (ECP-256). A offers only its suite, B accepts from A's address only its own: no tunnel, and A's
+     * last-error says why. Once B's tuple names the same suite, the tunnel comes up with it.
+     */
+    @Test
+    void eachPeersIkeSuiteIsOfferedAndAMismatchIsAClearLastError() throws Exception {
+        String curve25519 = "<sa-information><ike><dh-group>curve25519</dh-group></ike></sa-information>";
+        edit(a, vpnConfiguration(1, B, "ce2", PSK, "10.1.0.0/16", "10.2.0.0/16").replace("<tunnel-information>", curve25519 + "<tunnel-information>"));
+        edit(b, vpnConfiguration(1, A, "ce1", PSK, "10.2.0.0/16", "10.1.0.0/16"));
+        await("A's last-error", Duration.ofSeconds(20), () -> {
+            TunnelState s = a.tunnels().get(B);
+            return s != null && s.lastError().isPresent();
+        });
+        TunnelState s = a.tunnels().get(B);
+        assertTrue(s.lastError().orElseThrow().contains("NO_PROPOSAL_CHOSEN"), s.toString());
+        assertTrue(!established(a, B), s.toString());
+
+        edit(b, vpnConfiguration(2, A, "ce1", PSK, "10.2.0.0/16", "10.1.0.0/16").replace("<tunnel-information>", curve25519 + "<tunnel-information>"));
+        await("the tunnel with the Curve25519 suite", Duration.ofSeconds(40), () -> established(a, B) && established(b, A));
+    }
 }

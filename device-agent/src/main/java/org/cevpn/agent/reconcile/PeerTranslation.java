@@ -8,10 +8,12 @@ import org.cevpn.agent.config.Algorithms;
 import org.cevpn.agent.config.Authentication;
 import org.cevpn.agent.config.ChildSaProposal;
 import org.cevpn.agent.config.ConfigurationException;
+import org.cevpn.agent.config.IkeProposal;
 import org.cevpn.agent.config.IpPrefix;
 import org.cevpn.agent.config.PeerTuple;
 import org.cevpn.agent.config.PreConfiguration;
 import org.cevpn.agent.config.TunnelInformation;
+import org.cevpn.ipsec.ike.crypto.DiffieHellman;
 import org.cevpn.ipsec.ike.engine.PeerConfig;
 import org.cevpn.ipsec.ike.engine.TunnelPolicy;
 import org.cevpn.ipsec.ike.message.DhGroup;
@@ -74,7 +76,27 @@ public final class PeerTranslation {
         ChildSaConfig child = new ChildSaConfig(espProposals(peer.childSa()), selectors(peer.localPrefixes()),
                 selectors(peer.remotePrefixes()));
         IkeAuthConfig auth = new IkeAuthConfig(keyId(localCeId), own, keyId(peer.ceId()), theirs, true, child);
-        return new PeerConfig(peer.spAddress(), ikePort, natTPort, auth);
+        return new PeerConfig(peer.spAddress(), ikePort, natTPort, auth).withIkeProposals(List.of(ikeProposal(peer.ike())));
+    }
+
+    /**
+     * The peer's one IKE suite ({@code sa-information/ike}, else the VPN's {@code sa-defaults}, already
+     * resolved in the tuple): what we offer as initiator and all we accept from its address as responder.
+     */
+    static Proposal ikeProposal(IkeProposal p) {
+        if (DiffieHellman.of(DhGroup.valueOf(p.dhGroup().name())).isEmpty()) {
+            throw new ConfigurationException("sa-information/ike dh-group " + p.dhGroup().yangName() + " is not implemented by this agent yet");
+        }
+        List<Transform> t = new ArrayList<>();
+        t.add(Transform.encryption(EncryptionAlgorithm.valueOf(p.encryption().name()), p.keyLength()));
+        if (p.integrity() != Algorithms.Integrity.NONE) {
+            t.add(Transform.integrity(IntegrityAlgorithm.valueOf(p.integrity().name())));
+        } else if (!p.encryption().aead()) {
+            throw new ConfigurationException("sa-information/ike: " + p.encryption().yangName() + " needs an integrity algorithm");
+        }
+        t.add(Transform.prf(PseudorandomFunction.valueOf(p.prf().name())));
+        t.add(Transform.dhGroup(DhGroup.valueOf(p.dhGroup().name())));
+        return new Proposal(1, ProtocolId.IKE.value(), Octets.EMPTY, t);
     }
 
     public static TunnelPolicy policy(PeerTuple peer, PreConfiguration pre) {
@@ -86,8 +108,10 @@ public final class PeerTranslation {
     }
 
     /**
-     * The IKE SA proposals this CE offers and accepts. The engine has one list for all peers, so this is
-     * every suite a peer's {@code sa-information/ike} may name, the model's default first.
+     * The engine's own IKE SA proposals: every suite a peer's {@code sa-information/ike} may name, the
+     * model's default first. Each peer's {@link PeerConfig} carries its one configured suite
+     * ({@link #ikeProposal}), which the engine uses with that peer instead; this list only serves a
+     * peer configured without one.
      */
     public static List<Proposal> ikeProposals() {
         List<Transform> groups = List.of(Transform.dhGroup(DhGroup.ECP_256), Transform.dhGroup(DhGroup.CURVE25519),

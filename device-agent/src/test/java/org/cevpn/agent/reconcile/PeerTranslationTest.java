@@ -95,4 +95,30 @@ class PeerTranslationTest {
         assertTrue(assertThrows(ConfigurationException.class, () -> t.peerConfig("ce1",
                 tuple(psk(), ChildSaProposal.DEFAULT, TunnelInformation.DEFAULT, List.of()))).getMessage().contains("remote prefixes"));
     }
+
+    @Test
+    void theTuplesIkeSuiteIsThePeersOnlyIkeProposal() {
+        var ike = new IkeProposal(Encryption.AES_CBC, 128, Integrity.HMAC_SHA2_512_256,
+                org.cevpn.agent.config.Algorithms.Prf.HMAC_SHA2_512, DhGroup.MODP_2048, Duration.ofHours(8));
+        var tuple = new PeerTuple(PEER, "ce2", "acme", psk(), ike, ChildSaProposal.DEFAULT, TunnelInformation.DEFAULT,
+                List.of(IpPrefix.parse("10.2.0.0/16")), List.of(IpPrefix.parse("10.1.0.0/16")));
+        var proposals = new PeerTranslation(500, 4500).peerConfig("ce1", tuple).ikeProposals();
+        assertEquals(1, proposals.size());
+        var p = proposals.getFirst();
+        assertEquals(12, p.transforms(TransformType.ENCRYPTION).getFirst().id());
+        assertEquals(128, p.transforms(TransformType.ENCRYPTION).getFirst().keyLength().orElseThrow());
+        assertEquals(14, p.transforms(TransformType.INTEGRITY).getFirst().id());
+        assertEquals(7, p.transforms(TransformType.PRF).getFirst().id());
+        assertEquals(14, p.transforms(TransformType.KEY_EXCHANGE).getFirst().id());
+    }
+
+    @Test
+    void anIkeGroupTheEngineLacksIsRefusedNotApproximated() {
+        var ike = new IkeProposal(Encryption.AES_GCM_16, 256, Integrity.NONE, org.cevpn.agent.config.Algorithms.Prf.HMAC_SHA2_256,
+                DhGroup.ECP_521, Duration.ofHours(8));
+        var tuple = new PeerTuple(PEER, "ce2", "acme", psk(), ike, ChildSaProposal.DEFAULT, TunnelInformation.DEFAULT,
+                List.of(IpPrefix.parse("10.2.0.0/16")), List.of(IpPrefix.parse("10.1.0.0/16")));
+        var e = assertThrows(ConfigurationException.class, () -> new PeerTranslation(500, 4500).peerConfig("ce1", tuple));
+        assertTrue(e.getMessage().contains("ecp-521"), e.getMessage());
+    }
 }

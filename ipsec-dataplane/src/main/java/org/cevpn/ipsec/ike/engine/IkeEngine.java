@@ -196,6 +196,51 @@ public final class IkeEngine {
         return Optional.ofNullable(peers.get(address));
     }
 
+    /** What IKE_SA_INIT offers to and accepts from {@code peer}: its own proposals, else the engine's. */
+    private org.cevpn.ipsec.ike.task.IkeInitConfig ikeFor(PeerConfig peer) {
+        if (peer.ikeProposals().isEmpty()) {
+            return config.ike();
+        }
+        return new org.cevpn.ipsec.ike.task.IkeInitConfig(peer.ikeProposals(), config.ike().fragmentation(), config.ike().signatureHashes());
+    }
+
+    /**
+     * Why the IKE SA {@code sa} negotiated may not be kept now that its peer has authenticated, or
+     * empty if it may. The suite came from the tuple of the address IKE_SA_INIT came from; checked
+     * again against the peer's configuration as it is now (the agent may have replaced it since,
+     * or removed the peer), so that an IKE SA never outlives a change of its peer's suite.
+     */
+    private Optional<String> suiteRefusal(Sa sa) {
+        Optional<PeerConfig> now = peer(sa.peerAddress);
+        if (now.isEmpty()) {
+            return Optional.of(sa.peerAddress.getHostAddress() + " is no longer a configured peer");
+        }
+        org.cevpn.ipsec.ike.message.Proposal chosen = sa.initResult.chosen();
+        // Proposal numbers are the initiator's: what must match is the suite, whichever number it had.
+        boolean configured = ikeFor(now.get()).proposals().stream().anyMatch(offer -> org.cevpn.ipsec.ike.task.ProposalSelector.isValidChoice(
+                new org.cevpn.ipsec.ike.message.Proposal(offer.number(), chosen.protocolId(), chosen.spi(), chosen.transforms()), List.of(offer)));
+        if (!configured) {
+            return Optional.of("negotiated IKE suite " + describe(chosen) + " is not the one configured for peer "
+                    + sa.peerAddress.getHostAddress() + " (" + now.get().ikeProposals().stream().map(IkeEngine::describe).toList() + ")");
+        }
+        return Optional.empty();
+    }
+
+    /** A proposal's transforms by name, e.g. AES_GCM_16/256-HMAC_SHA2_256-ECP_256. */
+    static String describe(org.cevpn.ipsec.ike.message.Proposal p) {
+        return p.transforms().stream().map(t -> {
+            String name = switch (org.cevpn.ipsec.ike.message.TransformType.of(t.type()).orElse(null)) {
+                case ENCRYPTION -> org.cevpn.ipsec.ike.message.EncryptionAlgorithm.of(t.id()).map(Enum::name).orElse(null);
+                case PRF -> org.cevpn.ipsec.ike.message.PseudorandomFunction.of(t.id()).map(Enum::name).orElse(null);
+                case INTEGRITY -> org.cevpn.ipsec.ike.message.IntegrityAlgorithm.of(t.id()).map(Enum::name).orElse(null);
+                case KEY_EXCHANGE -> org.cevpn.ipsec.ike.message.DhGroup.of(t.id()).map(Enum::name).orElse(null);
+                case null, default -> null;
+            };
+            String base = name != null ? name : "transform " + t.type() + "/" + t.id();
+            return t.keyLength().isPresent() ? base + "/" + t.keyLength().getAsInt() : base;
+        }).collect(java.util.stream.Collectors.joining("-"));
+    }
+
     /** Starts an IKE SA with a configured peer; the datagrams to send. */
     public List<Outbound> initiate(InetAddress peerAddress) {
         PeerConfig peer = peer(peerAddress)
@@ -204,7 +249,7 @@ public final class IkeEngine {
         sa.spiI = freshSpi();
         sa.state = State.INIT;
         sa.fromInitialExchange = true;
-        sa.init = new IkeInitInitiator(config.ike(), new Endpoints(local(config.ikePort()), sa.remote), sa.spiI, random);
+        sa.init = new IkeInitInitiator(ikeFor(peer), new Endpoints(local(config.ikePort()), sa.remote), sa.spiI, random);
         byOurSpi.put(sa.spiI, sa);
         byte[] request = sa.init.request();
         sa.outstanding = new OutstandingRequest(0, List.of(request), config.retransmit(), clock.instant());
@@ -301,7 +346,10 @@ public final class IkeEngine {
         }
         long spi = freshSpi();
         boolean cookieRequired = halfOpen.count(now) >= config.cookieThreshold();
-        IkeInitResponder task = new IkeInitResponder(config.ike(), new Endpoints(local(config.ikePort()), from), random, cookies);
+        // RFC 7296 §2.2: the responder chooses from what it accepts. The peer is only proven by its
+        // ID in IKE_AUTH, but the tuple for this source address is the one it must match there, so
+        // that tuple's IKE suite is what this address may negotiate.
+        IkeInitResponder task = new IkeInitResponder(ikeFor(peer.get()), new Endpoints(local(config.ikePort()), from), random, cookies);
         Optional<Payload.CertificateRequest> certReq = peer.get().auth().peer()
                 instanceof org.cevpn.ipsec.ike.task.Credentials.PeerCertificate pc
                 ? Optional.of(new Payload.CertificateRequest(org.cevpn.ipsec.ike.message.CertEncoding.X509_SIGNATURE.value(),
@@ -520,7 +568,7 @@ public final class IkeEngine {
     /** Rekeys the IKE SA with {@code peer} (new SPIs and keys; child SAs move over). */
     public List<Outbound> rekeyIkeSa(InetAddress peer) {
         Sa sa = idle(peer);
-        CreateChildSaInitiator task = CreateChildSaInitiator.rekeyIke(sa.keying, config.ike().proposals(), freshSpi(), random);
+        CreateChildSaInitiator task = CreateChildSaInitiator.rekeyIke(sa.keying, ikeFor(sa.peer).proposals(), freshSpi(), random);
         sa.rekeyingIke = true;
         return start(sa, new CreateChild(task), ExchangeType.CREATE_CHILD_SA, task.request());
     }
@@ -611,6 +659,16 @@ public final class IkeEngine {
         List<Outbound> extra = new ArrayList<>();
         if (type == ExchangeType.IKE_AUTH.value() && !sa.initiator && sa.state == State.AUTH) {
             IkeAuthResponder.Outcome o = new IkeAuthResponder(sa.initResult, sa.auth, random).onRequest(inner.get(), freshChildSpi());
+            Optional<String> suiteRefused = o instanceof IkeAuthResponder.Outcome.Established ? suiteRefusal(sa) : Optional.empty();
+            if (suiteRefused.isPresent()) {
+                // The peer authenticated, but not for the suite it negotiated: the IKE SA is not created.
+                // RFC 7296 §2.21.2 allows only AUTHENTICATION_FAILED (besides INVALID_SYNTAX and
+                // UNSUPPORTED_CRITICAL_PAYLOAD) to say so in IKE_AUTH; NO_PROPOSAL_CHOSEN there is about
+                // the child SA and leaves the IKE SA up.
+                String reason = suiteRefused.get();
+                o = new IkeAuthResponder.Outcome.Refused(List.of(Payload.Notify.of(org.cevpn.ipsec.ike.message.NotifyType.AUTHENTICATION_FAILED)),
+                        org.cevpn.ipsec.ike.message.NotifyType.AUTHENTICATION_FAILED, reason);
+            }
             switch (o) {
                 case IkeAuthResponder.Outcome.Established e -> {
                     response = e.response();
@@ -643,7 +701,7 @@ public final class IkeEngine {
                 }
             }
         } else if (type == ExchangeType.CREATE_CHILD_SA.value() && sa.state == State.ESTABLISHED) {
-            CreateChildSaResponder task = new CreateChildSaResponder(sa.keying, sa.auth.child(), config.ike().proposals(), random);
+            CreateChildSaResponder task = new CreateChildSaResponder(sa.keying, sa.auth.child(), ikeFor(sa.peer).proposals(), random);
             switch (task.onRequest(inner.get(), spi -> sa.children.stream().filter(c -> c.outboundSpi() == spi).findFirst(),
                     freshChildSpi(), freshSpi())) {
                 case CreateChildSaResponder.Outcome.ChildCreated c -> {
