@@ -104,7 +104,7 @@ public final class PeerTranslation {
         Duration backoffLimit = pre.backoffLimit().compareTo(pre.retryInterval()) < 0 ? pre.retryInterval() : pre.backoffLimit();
         return new TunnelPolicy(permanent, pre.minRetryWait(), pre.retryInterval(), backoffLimit,
                 peer.ike().lifetime(), peer.childSa().lifetime(), 0.1, 0.1, pre.livenessInterval(),
-                permanent ? Duration.ZERO : peer.tunnel().idleTimeout(), NAT_KEEPALIVE);
+                permanent ? Duration.ZERO : peer.tunnel().idleTimeout(), NAT_KEEPALIVE, peer.childSa().lifetimeOctets());
     }
 
     /**

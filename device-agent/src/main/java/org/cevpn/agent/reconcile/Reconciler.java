@@ -226,7 +226,11 @@ public final class Reconciler {
             case IkeEvent.IkeSaUp up -> update(up.peer(), s -> s.up(up.initiatorSpi(), up.responderSpi(), up.weInitiated(),
                     clock.instant()));
             case IkeEvent.ChildSaUp up -> {
-                installer.install(up.child(), natT(up.peer()));
+                // The tuple's child-sa lifetime and lifetime-octets as the SAD's hard limits, soft ones
+                // (the rekey) at a jittered fraction of them; jitter is no secret, any generator does.
+                TunnelPolicy policy = appliedPolicies.get(up.peer());
+                installer.install(up.child(), natT(up.peer()), policy == null ? org.cevpn.ipsec.esp.Lifetime.UNLIMITED
+                        : policy.childSaLifetime(java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
                 TunnelState s = states.get(up.peer());
                 boolean first = s != null && s.children().isEmpty();
                 update(up.peer(), st -> {

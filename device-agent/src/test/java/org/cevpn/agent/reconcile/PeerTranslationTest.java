@@ -121,4 +121,18 @@ class PeerTranslationTest {
         var e = assertThrows(ConfigurationException.class, () -> new PeerTranslation(500, 4500).peerConfig("ce1", tuple));
         assertTrue(e.getMessage().contains("ecp-521"), e.getMessage());
     }
+
+    @Test
+    void theChildSaLifetimeAndLifetimeOctetsBecomeTheSadLimits() {
+        var child = new ChildSaProposal(Encryption.AES_GCM_16, 256, Integrity.NONE, Optional.empty(), Duration.ofSeconds(1200), 5_000_000);
+        var policy = PeerTranslation.policy(tuple(psk(), child, TunnelInformation.DEFAULT, List.of(IpPrefix.parse("10.2.0.0/16"))), PRE);
+        assertEquals(5_000_000, policy.childLifetimeOctets());
+        var lifetime = policy.childSaLifetime(0.5);
+        assertEquals(1200, lifetime.hardSeconds());
+        assertEquals(5_000_000, lifetime.hardBytes());
+        assertEquals(1020, lifetime.softSeconds(), "85 %: margin 0.1 plus half the 0.1 jitter");
+        assertEquals(4_250_000, lifetime.softBytes());
+        var unlimited = PeerTranslation.policy(tuple(psk(), ChildSaProposal.DEFAULT, TunnelInformation.DEFAULT, List.of()), PRE);
+        assertEquals(org.cevpn.ipsec.esp.Lifetime.NONE, unlimited.childSaLifetime(0.5).hardBytes(), "lifetime-octets 0: no volume limit");
+    }
 }

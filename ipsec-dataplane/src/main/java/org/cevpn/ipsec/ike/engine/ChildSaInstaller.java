@@ -6,6 +6,7 @@ import org.cevpn.ipsec.crypto.EncryptionAlgorithm;
 import org.cevpn.ipsec.crypto.IntegrityAlgorithm;
 import org.cevpn.ipsec.crypto.SecretBytes;
 import org.cevpn.ipsec.esp.Direction;
+import org.cevpn.ipsec.esp.Lifetime;
 import org.cevpn.ipsec.esp.SaConfig;
 import org.cevpn.ipsec.esp.SecurityAssociationDatabase;
 import org.cevpn.ipsec.esp.TrafficSelector;
@@ -26,8 +27,17 @@ public final class ChildSaInstaller {
         this.sad = sad;
     }
 
-    /** Installs both halves of {@code child} towards {@code peerNatT}. */
+    /** Installs both halves of {@code child} towards {@code peerNatT}, without lifetime limits. */
     public void install(ChildSaResult child, InetSocketAddress peerNatT) {
+        install(child, peerNatT, Lifetime.UNLIMITED);
+    }
+
+    /**
+     * Installs both halves of {@code child} towards {@code peerNatT}, each with {@code lifetime}
+     * ({@link TunnelPolicy#childSaLifetime}): their soft expiries reach the supervisor through the
+     * SAD's listener and start the rekey; at a hard expiry the SAD drops the half.
+     */
+    public void install(ChildSaResult child, InetSocketAddress peerNatT, Lifetime lifetime) {
         Transform encr = child.chosen().transforms(TransformType.ENCRYPTION).getFirst();
         EncryptionAlgorithm enc = EncryptionAlgorithm.of(encr.id(), encr.keyLength().orElse(256));
         List<Transform> integ = child.chosen().transforms(TransformType.INTEGRITY);
@@ -38,9 +48,9 @@ public final class ChildSaInstaller {
         List<TrafficSelector> remote = selectors(child.remote());
         // Inbound first: the peer may send as soon as it has installed its outbound half.
         sad.install(half(Direction.INBOUND, child.inboundSpi(), enc, i ? child.keys().encryptionResponder() : child.keys().encryptionInitiator(),
-                ia, i ? child.keys().integrityResponder() : child.keys().integrityInitiator(), esn, local, remote, peerNatT));
+                ia, i ? child.keys().integrityResponder() : child.keys().integrityInitiator(), esn, local, remote, peerNatT, lifetime));
         sad.install(half(Direction.OUTBOUND, child.outboundSpi(), enc, i ? child.keys().encryptionInitiator() : child.keys().encryptionResponder(),
-                ia, i ? child.keys().integrityInitiator() : child.keys().integrityResponder(), esn, local, remote, peerNatT));
+                ia, i ? child.keys().integrityInitiator() : child.keys().integrityResponder(), esn, local, remote, peerNatT, lifetime));
     }
 
     /** Removes both halves of {@code child}. */
@@ -50,8 +60,9 @@ public final class ChildSaInstaller {
     }
 
     private static SaConfig half(Direction d, int spi, EncryptionAlgorithm enc, byte[] key, IntegrityAlgorithm ia, byte[] integKey,
-                                 boolean esn, List<TrafficSelector> local, List<TrafficSelector> remote, InetSocketAddress peer) {
-        SaConfig.Builder b = SaConfig.builder().direction(d).spi(spi).encryption(enc, SecretBytes.copyOf(key)).esn(esn)
+                                 boolean esn, List<TrafficSelector> local, List<TrafficSelector> remote, InetSocketAddress peer,
+                                 Lifetime lifetime) {
+        SaConfig.Builder b = SaConfig.builder().direction(d).spi(spi).encryption(enc, SecretBytes.copyOf(key)).esn(esn).lifetime(lifetime)
                 .localSelectors(local).remoteSelectors(remote).peer(peer);
         if (ia != IntegrityAlgorithm.NONE) {
             b.integrity(ia, SecretBytes.copyOf(integKey));

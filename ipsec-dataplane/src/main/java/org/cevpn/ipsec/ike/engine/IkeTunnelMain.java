@@ -59,7 +59,7 @@ import org.cevpn.ipsec.io.UdpSockets;
  * <pre>
  * IkeTunnelMain --tun tun0 --local 192.0.2.1 --peer 198.51.100.1 --local-id ce1.example.net --peer-id ce2.example.net
  *               (--psk HEX | --cert PEM --key PKCS8-PEM --ca PEM) --local-ts 10.1.0.0/24 --remote-ts 10.2.0.0/24
- *               [--suite gcm|cbc] [--permanent] [--liveness S] [--ike-lifetime S] [--child-lifetime S]
+ *               [--suite gcm|cbc] [--permanent] [--liveness S] [--ike-lifetime S] [--child-lifetime S] [--child-lifetime-octets N]
  * </pre>
  */
 public final class IkeTunnelMain {
@@ -135,7 +135,8 @@ public final class IkeTunnelMain {
         TunnelPolicy policy = new TunnelPolicy(o.containsKey("permanent"), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(60),
                 Duration.ofSeconds(Long.parseLong(o.getOrDefault("ike-lifetime", Long.toString(defaults.ikeLifetime().toSeconds())))),
                 Duration.ofSeconds(Long.parseLong(o.getOrDefault("child-lifetime", Long.toString(defaults.childLifetime().toSeconds())))),
-                0.1, 0.1, Duration.ofSeconds(liveness), o.containsKey("permanent") ? Duration.ZERO : Duration.ofDays(1), Duration.ZERO);
+                0.1, 0.1, Duration.ofSeconds(liveness), o.containsKey("permanent") ? Duration.ZERO : Duration.ofDays(1), Duration.ZERO,
+                Long.parseLong(o.getOrDefault("child-lifetime-octets", "0")));
 
         SecureRandom random = new SecureRandom();
         Clock clock = Clock.systemUTC();
@@ -155,7 +156,7 @@ public final class IkeTunnelMain {
         service[0] = new IkeService(engine, supervisor, queue, sockets, event -> {
             switch (event) {
                 case IkeEvent.ChildSaUp up -> {
-                    installer.install(up.child(), peerNatT);
+                    installer.install(up.child(), peerNatT, policy.childSaLifetime(random.nextDouble()));
                     children.add(up.child());
                 }
                 case IkeEvent.ChildSaDown down -> {
@@ -247,7 +248,7 @@ public final class IkeTunnelMain {
         System.err.println("ike-tunnel: " + why);
         System.err.println("usage: IkeTunnelMain --tun NAME --local ADDR --peer ADDR --local-id FQDN --peer-id FQDN "
                 + "(--psk HEX | --cert PEM --key PEM --ca PEM) --local-ts CIDR --remote-ts CIDR [--suite gcm|cbc] [--permanent] "
-                + "[--liveness S] [--ike-lifetime S] [--child-lifetime S]");
+                + "[--liveness S] [--ike-lifetime S] [--child-lifetime S] [--child-lifetime-octets N]");
         System.exit(2);
     }
 }

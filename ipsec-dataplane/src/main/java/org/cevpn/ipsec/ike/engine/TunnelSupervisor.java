@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
+import org.cevpn.ipsec.esp.Direction;
 import org.cevpn.ipsec.esp.SaEvent;
 import org.cevpn.ipsec.ike.message.DhGroup;
 import org.cevpn.ipsec.ike.message.Proposal;
@@ -156,19 +157,30 @@ public final class TunnelSupervisor {
         }
     }
 
-    /** The ESP layer's soft lifetime event for one of our child SAs: rekey it at the next tick. */
+    /**
+     * The ESP layer's lifetime events for our child SAs (the SAD's listener, on the IKE thread): a
+     * soft expiry (seconds or octets) rekeys the child at the next tick. A hard expiry means the SAD
+     * has dropped that half already (the soft one's rekey did not make it in time, e.g. a burst of
+     * traffic between the two limits): the child is rekeyed at once all the same, since the rekey
+     * both makes its replacement and deletes it with the peer (RFC 7296 §1.3.3) — deleting it alone
+     * would leave the IKE SA without a child and the tunnel without traffic.
+     */
     public void onSaEvent(SaEvent event) {
-        if (!(event instanceof SaEvent.SoftExpired soft)) {
-            return; // a hard expiry removed the SA already; the rekey should have come before
-        }
         Instant now = clock.instant();
         for (PeerState p : peers.values()) {
             for (Map.Entry<ChildSaResult, Instant> c : p.childRekeyAt.entrySet()) {
-                if (c.getKey().inboundSpi() == soft.spi() || c.getKey().outboundSpi() == soft.spi()) {
+                if (halfOf(c.getKey(), event)) {
                     c.setValue(now);
                 }
             }
         }
+    }
+
+    private static boolean halfOf(ChildSaResult child, SaEvent event) {
+        return switch (event) {
+            case SaEvent.SoftExpired s -> (s.direction() == Direction.INBOUND ? child.inboundSpi() : child.outboundSpi()) == s.spi();
+            case SaEvent.HardExpired h -> (h.direction() == Direction.INBOUND ? child.inboundSpi() : child.outboundSpi()) == h.spi();
+        };
     }
 
     // ---- the timer ----
