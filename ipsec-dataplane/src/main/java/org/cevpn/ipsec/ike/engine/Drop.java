@@ -14,8 +14,10 @@ public enum Drop {
     OUT_OF_WINDOW,
     /** A well-formed message that does not fit the IKE SA's state (e.g. IKE_AUTH twice). */
     UNEXPECTED,
-    /** Too many half-open IKE SAs even with cookies. */
+    /** Too many half-open IKE SAs even with cookies, or too many IKE_SA_INITs being computed. */
     FULL,
+    /** A retransmission of a message whose processing is still being computed on a crypto worker. */
+    IN_PROGRESS,
     /** A bug of ours caught at the engine's edge; a test that sees one fails. */
     INTERNAL_ERROR
 }

@@ -51,7 +51,11 @@ import org.cevpn.ipsec.ike.task.Informational;
  * Nothing a peer sends makes {@link #receive} throw: every refusal is answered per RFC 7296 or
  * counted in {@link #drops}.
  *
- * <p>Not thread-safe: one caller (the CE's IKE thread) drives it.
+ * <p>Not thread-safe: one caller (the CE's IKE thread) drives it. With a {@link CryptoOffload#workers}
+ * offload, IKE_SA_INIT's Diffie-Hellman runs on worker threads on inputs the engine handed over, and
+ * the results are applied by that same caller through {@link #completions()}: the IKE SA's state
+ * (marked {@code computing} meanwhile, so that retransmissions are dropped, not computed twice)
+ * never leaves the engine's thread.
  */
 public final class IkeEngine {
     private static final Duration HALF_OPEN_LIFETIME = Duration.ofSeconds(30);
@@ -75,6 +79,15 @@ public final class IkeEngine {
     /** When each peer last sent us an authentic IKE message (liveness needs no check while it talks). */
     private final Map<InetAddress, Instant> lastHeard = new HashMap<>();
     private final Map<InetAddress, Instant> unknownReported = new HashMap<>();
+    private final CryptoOffload offload;
+    /** Offloaded work that has finished, to be completed on the engine's thread ({@link #completions}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<java.util.function.Supplier<List<Outbound>>> completed =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** IKE_SA_INIT requests (initiator SPI, source) being answered on a crypto worker. */
+    private final java.util.Set<InitInProgress> initsInProgress = new java.util.HashSet<>();
+
+    private record InitInProgress(long initiatorSpi, InetSocketAddress from) {
+    }
 
     private enum State { INIT, AUTH, ESTABLISHED }
 
@@ -138,6 +151,8 @@ public final class IkeEngine {
         final List<ChildSaResult> children = new ArrayList<>();
         /** Made by IKE_SA_INIT (not by a rekey): a duplicate from simultaneous initiation is one of these. */
         boolean fromInitialExchange;
+        /** Its IKE_SA_INIT work (key share, or the response's agreement) is on a crypto worker. */
+        boolean computing;
         /** The exchange we started after IKE_AUTH and await the answer to (window size 1). */
         Pending pending;
         long nextRequestId;
@@ -166,6 +181,16 @@ public final class IkeEngine {
      *                      the engine never proposes one of those as a new child SA's inbound SPI
      */
     public IkeEngine(EngineConfig config, SecureRandom random, Clock clock, IntPredicate childSpiInUse) {
+        this(config, random, clock, childSpiInUse, CryptoOffload.INLINE);
+    }
+
+    /**
+     * @param offload where IKE_SA_INIT's Diffie-Hellman and key derivation run: {@link CryptoOffload#INLINE}
+     *                on the caller's thread, or worker threads whose results the driver collects with
+     *                {@link #completions()} when the offload's wakeup says so
+     */
+    public IkeEngine(EngineConfig config, SecureRandom random, Clock clock, IntPredicate childSpiInUse, CryptoOffload offload) {
+        this.offload = offload;
         this.config = config;
         this.random = random;
         this.clock = clock;
@@ -249,11 +274,83 @@ public final class IkeEngine {
         sa.spiI = freshSpi();
         sa.state = State.INIT;
         sa.fromInitialExchange = true;
-        sa.init = new IkeInitInitiator(ikeFor(peer), new Endpoints(local(config.ikePort()), sa.remote), sa.spiI, random);
+        org.cevpn.ipsec.ike.task.IkeInitConfig ike = ikeFor(peer);
+        Endpoints endpoints = new Endpoints(local(config.ikePort()), sa.remote);
+        long spi = sa.spiI;
+        if (offload.inline()) {
+            IkeInitInitiator task = new IkeInitInitiator(ike, endpoints, spi, random);
+            byOurSpi.put(sa.spiI, sa);
+            return initiated(sa, task);
+        }
         byOurSpi.put(sa.spiI, sa);
-        byte[] request = sa.init.request();
+        sa.computing = true;
+        return offload(() -> {
+            IkeInitInitiator task = new IkeInitInitiator(ike, endpoints, spi, random);
+            task.request(); // the public value: the key generation happens here, off the engine thread
+            return task;
+        }, task -> {
+            sa.computing = false;
+            if (byOurSpi.get(sa.spiI) != sa) {
+                return List.of(); // deleted while its key share was made
+            }
+            if (task == null) {
+                down(sa, "IKE_SA_INIT could not be prepared");
+                return drop(Drop.INTERNAL_ERROR);
+            }
+            return initiated(sa, task);
+        });
+    }
+
+    private List<Outbound> initiated(Sa sa, IkeInitInitiator task) {
+        sa.init = task;
+        byte[] request = task.request();
         sa.outstanding = new OutstandingRequest(0, List.of(request), config.retransmit(), clock.instant());
         return List.of(new Outbound(request, sa.remote, false));
+    }
+
+    /**
+     * Runs {@code work} per the {@link CryptoOffload} and {@code then} with its result (null if it
+     * threw) on the engine's thread: at once when inline (its datagrams returned), else from
+     * {@link #completions()} once a worker has finished (nothing returned now).
+     */
+    private <T> List<Outbound> offload(java.util.function.Supplier<T> work, java.util.function.Function<T, List<Outbound>> then) {
+        if (offload.inline()) {
+            T result;
+            try {
+                result = work.get();
+            } catch (RuntimeException e) {
+                result = null;
+            }
+            return then.apply(result);
+        }
+        offload.execute(() -> {
+            T result;
+            try {
+                result = work.get();
+            } catch (RuntimeException e) {
+                result = null;
+            }
+            T done = result;
+            completed.add(() -> then.apply(done));
+            offload.wakeup();
+        });
+        return List.of();
+    }
+
+    /**
+     * Finishes, on the engine's thread, the IKE_SA_INIT work crypto workers have completed
+     * ({@link CryptoOffload#workers}); the datagrams to send. Nothing to do with an inline offload.
+     */
+    public List<Outbound> completions() {
+        List<Outbound> out = new ArrayList<>();
+        for (java.util.function.Supplier<List<Outbound>> c; (c = completed.poll()) != null; ) {
+            try {
+                out.addAll(c.get());
+            } catch (RuntimeException e) {
+                drop(Drop.INTERNAL_ERROR);
+            }
+        }
+        return out;
     }
 
     /**
@@ -344,8 +441,15 @@ public final class IkeEngine {
         if (cached.isPresent()) {
             return List.of(new Outbound(cached.get(), from, onNatT));
         }
+        InitInProgress inProgress = new InitInProgress(m.header().initiatorSpi(), from);
+        if (initsInProgress.contains(inProgress)) {
+            return drop(Drop.IN_PROGRESS); // the answer is being computed; it goes out when done
+        }
+        if (initsInProgress.size() >= HALF_OPEN_CAPACITY) {
+            return drop(Drop.FULL);
+        }
         long spi = freshSpi();
-        boolean cookieRequired = halfOpen.count(now) >= config.cookieThreshold();
+        boolean cookieRequired = halfOpen.count(now) + initsInProgress.size() >= config.cookieThreshold();
         // RFC 7296 §2.2: the responder chooses from what it accepts. The peer is only proven by its
         // ID in IKE_AUTH, but the tuple for this source address is the one it must match there, so
         // that tuple's IKE suite is what this address may negotiate.
@@ -355,14 +459,27 @@ public final class IkeEngine {
                 ? Optional.of(new Payload.CertificateRequest(org.cevpn.ipsec.ike.message.CertEncoding.X509_SIGNATURE.value(),
                         org.cevpn.ipsec.ike.message.Octets.copyOf(pc.validator().authorityHashes())))
                 : Optional.empty();
-        return switch (task.onRequest(m, raw, cookieRequired, spi, certReq)) {
+        initsInProgress.add(inProgress);
+        return offload(() -> task.onRequest(m, raw, cookieRequired, spi, certReq), outcome -> {
+            initsInProgress.remove(inProgress);
+            return initAnswered(outcome, m, raw, from, onNatT, peer.get(), spi);
+        });
+    }
+
+    private List<Outbound> initAnswered(IkeInitResponder.Outcome outcome, DecodedMessage m, byte[] raw, InetSocketAddress from,
+                                        boolean onNatT, PeerConfig peer, long spi) {
+        Instant now = clock.instant();
+        if (outcome == null || byOurSpi.containsKey(spi)) {
+            return drop(Drop.INTERNAL_ERROR);
+        }
+        return switch (outcome) {
             case IkeInitResponder.Outcome.Refused r -> List.of(new Outbound(r.response(), from, onNatT));
             case IkeInitResponder.Outcome.Dropped d -> drop(Drop.UNEXPECTED);
             case IkeInitResponder.Outcome.Established e -> {
                 if (!halfOpen.created(m.header().initiatorSpi(), from, raw, e.response(), spi, now)) {
                     yield drop(Drop.FULL);
                 }
-                Sa sa = new Sa(peer.get(), false, from);
+                Sa sa = new Sa(peer, false, from);
                 sa.spiI = m.header().initiatorSpi();
                 sa.spiR = spi;
                 sa.state = State.AUTH;
@@ -408,10 +525,29 @@ public final class IkeEngine {
     }
 
     private List<Outbound> initResponse(Sa sa, DecodedMessage m, byte[] raw) {
+        if (sa.computing) {
+            return drop(Drop.IN_PROGRESS); // a duplicate of the response being worked on
+        }
         if (sa.state != State.INIT || sa.outstanding == null || !sa.outstanding.answeredBy(m.header().messageId())) {
             return drop(Drop.OUT_OF_WINDOW);
         }
-        return switch (sa.init.onResponse(m, raw)) {
+        sa.computing = true;
+        IkeInitInitiator task = sa.init;
+        return offload(() -> task.onResponse(m, raw), outcome -> {
+            sa.computing = false;
+            if (byOurSpi.get(sa.spiI) != sa) {
+                return List.of(); // given up on or deleted meanwhile
+            }
+            if (outcome == null) {
+                down(sa, "IKE_SA_INIT response could not be processed");
+                return drop(Drop.INTERNAL_ERROR);
+            }
+            return initResponded(sa, outcome);
+        });
+    }
+
+    private List<Outbound> initResponded(Sa sa, IkeInitInitiator.Outcome outcome) {
+        return switch (outcome) {
             case IkeInitInitiator.Outcome.Retry r -> {
                 sa.outstanding = new OutstandingRequest(0, List.of(r.request()), config.retransmit(), clock.instant());
                 yield List.of(new Outbound(r.request(), sa.remote, false));
