@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import org.cevpn.ipsec.bench.TunnelTopology;
 import org.cevpn.ipsec.esp.SecurityAssociationDatabase;
 import org.cevpn.ipsec.ike.engine.ChildSaInstaller;
+import org.cevpn.ipsec.ike.engine.CryptoOffload;
 import org.cevpn.ipsec.ike.engine.EngineConfig;
 import org.cevpn.ipsec.ike.engine.IkeEngine;
 import org.cevpn.ipsec.ike.engine.IkeEvent;
@@ -52,8 +53,9 @@ import org.cevpn.ipsec.ike.task.Identity;
  * {@code ./cevpn bench ike}: complete IKE_SA_INIT + IKE_AUTH handshakes (PSK, with the first child
  * SA, AES-GCM-256) per second, for DH group 19 (ECP-256) and group 14 (MODP-2048):
  * <ul>
- * <li>ours: two of our engines, each on its own thread with its own UDP socket on loopback, the
- *     initiator keeping a window of handshakes in flight; each side installs its child SAs into a
+ * <li>ours: two of our engines, each on its own thread with its own UDP socket on loopback and its
+ *     own pool of {@link #CRYPTO_WORKERS} crypto workers ({@link CryptoOffload}, as charon has its
+ *     thread pool), the initiator keeping a window of handshakes in flight; each side installs its child SAs into a
  *     SAD (charon installs its into kernel-libipsec). Before anything counts, each group runs for a
  *     few seconds so that the JIT has compiled the hot paths (charon is compiled C; a CE's engine
  *     runs for months);</li>
@@ -66,7 +68,7 @@ import org.cevpn.ipsec.ike.task.Identity;
  * </ul>
  * The same count for both, in the same run, alternating over a few rounds; each side's best round
  * counts, since the machine is shared and other work steals CPU from whichever side runs at the
- * time. Each figure also gives the CPU time per handshake, both sides together (our two threads;
+ * time. Each figure also gives the CPU time per handshake, both sides together (our whole process;
  * both charon processes from /proc), which other load disturbs far less than the rate. The last
  * line is {@code ike-vs-strongswan: R}, our rate over theirs for the first 95 % of the handshakes
  * (robust against the odd handshake that waits out a 4 s retransmission), the lower of the two
@@ -74,7 +76,6 @@ import org.cevpn.ipsec.ike.task.Identity;
  */
 public final class IkeBench {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private IkeBench() {
     }
@@ -101,14 +102,16 @@ public final class IkeBench {
                 case "--count" -> count = Integer.parseInt(args[i + 1]);
                 case "--window" -> window = Integer.parseInt(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+                case "--workers" -> workers = Integer.parseInt(args[i + 1]);
                 default -> usage();
             }
         }
         if (args.length % 2 != 0) {
             usage();
         }
-        System.out.printf("bench ike: %d IKE_SA_INIT + IKE_AUTH handshakes (PSK, child SA, AES-GCM-256) per figure, %s, %d CPUs%n",
-                count, Runtime.version(), Runtime.getRuntime().availableProcessors());
+        System.out.printf("bench ike: %d IKE_SA_INIT + IKE_AUTH handshakes (PSK, child SA, AES-GCM-256) per figure, %s, %d CPUs, %s%n",
+                count, Runtime.version(), Runtime.getRuntime().availableProcessors(),
+                workers == 0 ? "engines inline" : workers + " crypto workers per engine");
         // Warm-up: charon is compiled C; our engine only runs at its speed once the JIT has compiled
         // the hot paths with C2 (BigInteger's Montgomery intrinsics, BouncyCastle's field arithmetic,
         // the codec). A long-running CE is in that state; a few hundred handshakes are not enough
@@ -162,7 +165,7 @@ public final class IkeBench {
     }
 
     private static void usage() {
-        System.err.println("usage: bench ike [--count N] [--window W] [--rounds R]");
+        System.err.println("usage: bench ike [--count N] [--window W] [--rounds R] [--workers N (0: inline)]");
         System.exit(2);
     }
 
@@ -191,9 +194,24 @@ public final class IkeBench {
         return TrafficSelector.range(InetAddress.getByName(prefix16 + ".0.0"), InetAddress.getByName(prefix16 + ".255.255"));
     }
 
+    /**
+     * Crypto workers per engine: charon's default thread pool has 16 threads, and our engine does
+     * its Diffie-Hellman on as many (the engine's own thread keeps every IKE SA's state).
+     */
+    static final int CRYPTO_WORKERS = 16;
+    /** {@code --workers}: crypto workers per engine; 0 runs the engines inline (all work on their own threads). */
+    static int workers = CRYPTO_WORKERS;
+
+    private static CryptoOffload offload(Selector selector) {
+        return workers == 0 ? CryptoOffload.INLINE : CryptoOffload.workers(workers, selector::wakeup);
+    }
+
     /** {@code count} handshakes between two engines over loopback UDP; handshakes per second. */
     static Rate ours(DhGroup g, int count, int window) throws Exception {
-        try (DatagramChannel ca = DatagramChannel.open(); DatagramChannel cb = DatagramChannel.open()) {
+        try (DatagramChannel ca = DatagramChannel.open(); DatagramChannel cb = DatagramChannel.open();
+             Selector selA = Selector.open(); Selector selB = Selector.open();
+             CryptoOffload offA = offload(selA);
+             CryptoOffload offB = offload(selB)) {
             ca.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
             cb.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
             InetSocketAddress a = (InetSocketAddress) ca.getLocalAddress();
@@ -201,25 +219,21 @@ public final class IkeBench {
             // Each side installs its child SAs into a SAD, as charon does into kernel-libipsec.
             SecurityAssociationDatabase sadA = new SecurityAssociationDatabase(e -> { });
             SecurityAssociationDatabase sadB = new SecurityAssociationDatabase(e -> { });
-            IkeEngine initiator = new IkeEngine(config(a, b, g, "10.1", "10.2"), RANDOM, Clock.systemUTC(), spi -> sadA.inbound(spi) != null);
-            IkeEngine responder = new IkeEngine(config(b, a, g, "10.2", "10.1"), RANDOM, Clock.systemUTC(), spi -> sadB.inbound(spi) != null);
+            IkeEngine initiator = new IkeEngine(config(a, b, g, "10.1", "10.2"), RANDOM, Clock.systemUTC(), spi -> sadA.inbound(spi) != null, offA);
+            IkeEngine responder = new IkeEngine(config(b, a, g, "10.2", "10.1"), RANDOM, Clock.systemUTC(), spi -> sadB.inbound(spi) != null, offB);
             ChildSaInstaller installA = new ChildSaInstaller(sadA);
             AtomicBoolean stop = new AtomicBoolean();
-            java.util.concurrent.atomic.AtomicLong responderCpu = new java.util.concurrent.atomic.AtomicLong();
-            Thread resp = Thread.ofPlatform().name("bench-ike-responder").start(() -> {
-                long c0 = THREADS.getCurrentThreadCpuTime();
-                serve(responder, new ChildSaInstaller(sadB), new InetSocketAddress(a.getAddress(), a.getPort() + 1), cb, stop);
-                responderCpu.set(THREADS.getCurrentThreadCpuTime() - c0);
-            });
-            long cpu0 = THREADS.getCurrentThreadCpuTime();
+            long cpu0 = processCpuNanos();
+            Thread resp = Thread.ofPlatform().name("bench-ike-responder").start(() ->
+                    serve(responder, new ChildSaInstaller(sadB), new InetSocketAddress(a.getAddress(), a.getPort() + 1), cb, selB, stop));
             long t0 = System.nanoTime();
             List<Double> completions = new ArrayList<>();
             int done = 0;
             int failed = 0;
             int started = 0;
             ca.configureBlocking(false);
-            try (Selector sel = Selector.open()) {
-                ca.register(sel, SelectionKey.OP_READ);
+            try {
+                ca.register(selA, SelectionKey.OP_READ);
                 ByteBuffer buf = ByteBuffer.allocate(65535);
                 long lastTick = System.nanoTime();
                 while (done + failed < count) {
@@ -227,13 +241,14 @@ public final class IkeBench {
                         send(ca, initiator.initiate(b.getAddress()));
                         started++;
                     }
-                    sel.select(10);
-                    sel.selectedKeys().clear();
+                    selA.select(10);
+                    selA.selectedKeys().clear();
                     for (InetSocketAddress from; (from = (InetSocketAddress) ca.receive(buf.clear())) != null; ) {
                         byte[] m = new byte[buf.flip().remaining()];
                         buf.get(m);
                         send(ca, initiator.receive(m, from, false));
                     }
+                    send(ca, initiator.completions());
                     if (System.nanoTime() - lastTick > 100_000_000L) {
                         send(ca, initiator.tick());
                         lastTick = System.nanoTime();
@@ -252,40 +267,46 @@ public final class IkeBench {
                 }
             } finally {
                 stop.set(true);
+                selB.wakeup();
                 resp.join(2000);
             }
-            long initiatorCpu = THREADS.getCurrentThreadCpuTime() - cpu0;
+            // Both engines, their threads and their crypto workers: everything this process did meanwhile.
+            long cpu = processCpuNanos() - cpu0;
             if (failed > 0) {
                 System.out.println("ours group " + g.value() + ": " + failed + " handshakes failed");
             }
-            return Rate.of(completions, (initiatorCpu + responderCpu.get()) / 1e9);
+            return Rate.of(completions, cpu / 1e9);
         }
     }
 
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
     private static void serve(IkeEngine engine, ChildSaInstaller installer, InetSocketAddress peerNatT, DatagramChannel channel,
-                              AtomicBoolean stop) {
+                              Selector sel, AtomicBoolean stop) {
         try {
             channel.configureBlocking(false);
-            try (Selector sel = Selector.open()) {
-                channel.register(sel, SelectionKey.OP_READ);
-                ByteBuffer buf = ByteBuffer.allocate(65535);
-                long lastTick = System.nanoTime();
-                while (!stop.get()) {
-                    sel.select(10);
-                    sel.selectedKeys().clear();
-                    for (InetSocketAddress from; (from = (InetSocketAddress) channel.receive(buf.clear())) != null; ) {
-                        byte[] m = new byte[buf.flip().remaining()];
-                        buf.get(m);
-                        send(channel, engine.receive(m, from, false));
-                    }
-                    if (System.nanoTime() - lastTick > 100_000_000L) {
-                        send(channel, engine.tick());
-                        lastTick = System.nanoTime();
-                    }
-                    for (IkeEvent e : engine.drainEvents()) {
-                        if (e instanceof IkeEvent.ChildSaUp c) {
-                            installer.install(c.child(), peerNatT);
-                        }
+            channel.register(sel, SelectionKey.OP_READ);
+            ByteBuffer buf = ByteBuffer.allocate(65535);
+            long lastTick = System.nanoTime();
+            while (!stop.get()) {
+                sel.select(10);
+                sel.selectedKeys().clear();
+                for (InetSocketAddress from; (from = (InetSocketAddress) channel.receive(buf.clear())) != null; ) {
+                    byte[] m = new byte[buf.flip().remaining()];
+                    buf.get(m);
+                    send(channel, engine.receive(m, from, false));
+                }
+                send(channel, engine.completions());
+                if (System.nanoTime() - lastTick > 100_000_000L) {
+                    send(channel, engine.tick());
+                    lastTick = System.nanoTime();
+                }
+                for (IkeEvent e : engine.drainEvents()) {
+                    if (e instanceof IkeEvent.ChildSaUp c) {
+                        installer.install(c.child(), peerNatT);
                     }
                 }
             }
