@@ -27,8 +27,8 @@ public final class AesCbc {
         this.algorithm = algorithm;
         this.key = new SecretKeySpec(key.toByteArray(), "AES");
         try {
-            this.encryptor = Cipher.getInstance("AES/CBC/NoPadding");
-            this.decryptor = Cipher.getInstance("AES/CBC/NoPadding");
+            this.encryptor = JceProviders.cipher("AES/CBC/NoPadding");
+            this.decryptor = JceProviders.cipher("AES/CBC/NoPadding");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES/CBC/NoPadding is not available", e);
         }

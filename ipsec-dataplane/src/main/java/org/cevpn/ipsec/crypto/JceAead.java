@@ -30,8 +30,8 @@ abstract sealed class JceAead permits AesGcm, ChaCha20Poly1305 {
         System.arraycopy(salt, 0, encNonce, 0, 4);
         System.arraycopy(salt, 0, decNonce, 0, 4);
         try {
-            this.encryptor = Cipher.getInstance(transformation);
-            this.decryptor = Cipher.getInstance(transformation);
+            this.encryptor = JceProviders.cipher(transformation);
+            this.decryptor = JceProviders.cipher(transformation);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(transformation + " is not available in this JDK", e);
         }

@@ -26,7 +26,7 @@ public final class TruncatedHmac {
         }
         this.algorithm = algorithm;
         try {
-            this.mac = Mac.getInstance(algorithm.jceName());
+            this.mac = JceProviders.mac(algorithm.jceName());
             mac.init(new SecretKeySpec(key.toByteArray(), algorithm.jceName()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(algorithm.jceName() + " is not available", e);

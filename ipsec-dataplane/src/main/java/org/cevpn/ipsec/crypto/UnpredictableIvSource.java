@@ -20,7 +20,7 @@ public final class UnpredictableIvSource {
         random.nextBytes(k);
         random.nextBytes(counter);
         try {
-            ecb = Cipher.getInstance("AES/ECB/NoPadding");
+            ecb = JceProviders.cipher("AES/ECB/NoPadding");
             ecb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(k, "AES"));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES/ECB/NoPadding is not available", e);

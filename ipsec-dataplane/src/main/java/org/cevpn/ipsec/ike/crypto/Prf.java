@@ -82,7 +82,7 @@ public enum Prf {
 
     private Mac mac(byte[] key) {
         try {
-            Mac mac = Mac.getInstance(jceName);
+            Mac mac = org.cevpn.ipsec.crypto.JceProviders.mac(jceName);
             // HMAC pads keys with zeros to the block size, so an empty key equals a one-zero-octet
             // key; SecretKeySpec refuses empty keys, hence the substitution.
             mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, jceName));
