@@ -27,6 +27,7 @@ import org.cevpn.ipsec.dataplane.DataPlane;
 import org.cevpn.ipsec.dataplane.IkeQueue;
 import org.cevpn.ipsec.esp.SecurityAssociationDatabase;
 import org.cevpn.ipsec.ike.engine.ChildSaInstaller;
+import org.cevpn.ipsec.ike.engine.CryptoOffload;
 import org.cevpn.ipsec.ike.engine.EngineConfig;
 import org.cevpn.ipsec.ike.engine.IkeEngine;
 import org.cevpn.ipsec.ike.engine.IkeService;
@@ -116,6 +117,7 @@ public final class CeAgent implements AutoCloseable {
     private final Reconciler reconciler;
     private final CeConfigurationReader reader;
     private volatile boolean closed;
+    private CryptoOffload cryptoWorkers = CryptoOffload.INLINE;
     /** Set once the data plane and reconciler exist; until then get shows configuration only. */
     private volatile org.cevpn.netconf.server.StateData state = running -> running;
 
@@ -173,12 +175,16 @@ public final class CeAgent implements AutoCloseable {
             }
         });
         IkeQueue queue = new IkeQueue(1024);
+        // IKE_SA_INIT's Diffie-Hellman on every core (a hub CE brings up many tunnels at once); the
+        // IKE thread keeps every IKE SA's state and is woken through its queue when results wait.
+        cryptoWorkers = CryptoOffload.workers(Runtime.getRuntime().availableProcessors(), queue::wakeup);
         UdpSockets sockets = new UdpSockets(new InetSocketAddress(settings.spAddress(), settings.natTPort()),
                 new InetSocketAddress(settings.spAddress(), settings.ikePort()));
         IkeEngine engine = new IkeEngine(new EngineConfig(settings.spAddress(), settings.ikePort(), settings.natTPort(),
                 new IkeInitConfig(PeerTranslation.ikeProposals(), true,
                         List.of(HashAlgorithm.SHA2_256, HashAlgorithm.SHA2_384, HashAlgorithm.SHA2_512)),
-                List.of(), 50, RetransmitPolicy.STRONGSWAN_DEFAULT, 1280), new SecureRandom(), clock, spi -> sad.inbound(spi) != null);
+                List.of(), 50, RetransmitPolicy.STRONGSWAN_DEFAULT, 1280), new SecureRandom(), clock, spi -> sad.inbound(spi) != null,
+                cryptoWorkers);
         TunnelSupervisor supervisor = new TunnelSupervisor(engine, Map.of(), new SadChildTraffic(sad), clock, new SplittableRandom());
         reconciler = new Reconciler(engine, supervisor, new ChildSaInstaller(sad),
                 new PeerTranslation(settings.ikePort(), settings.natTPort()), this::publish, clock);
@@ -310,6 +316,7 @@ public final class CeAgent implements AutoCloseable {
         Thread.sleep(300);
         scheduler.shutdownNow();
         ike.close();
+        cryptoWorkers.close();
         dataPlane.close();
     }
 }

@@ -132,6 +132,9 @@ public final class IkeService implements AutoCloseable {
                         refusals.incrementAndGet(); // a command that does not fit the state: refused
                     }
                 }
+                // IKE_SA_INITs whose Diffie-Hellman crypto workers finished (CryptoOffload.workers with
+                // queue::wakeup); nothing with an inline engine.
+                send(engine.completions());
                 if (!clock.instant().isBefore(nextTick)) {
                     send(engine.tick());
                     if (supervisor != null) {
