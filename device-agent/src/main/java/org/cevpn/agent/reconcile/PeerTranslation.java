@@ -1,5 +1,6 @@
 package org.cevpn.agent.reconcile;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import org.cevpn.agent.config.ConfigurationException;
 import org.cevpn.agent.config.IpPrefix;
 import org.cevpn.agent.config.PeerTuple;
 import org.cevpn.agent.config.PreConfiguration;
-import org.cevpn.agent.config.TunnelInformation;
 import org.cevpn.ipsec.ike.engine.PeerConfig;
 import org.cevpn.ipsec.ike.engine.TunnelPolicy;
 import org.cevpn.ipsec.ike.message.DhGroup;
@@ -39,6 +39,10 @@ import org.cevpn.ipsec.ike.task.Identity;
 public final class PeerTranslation {
     /** NAT keepalives only go out when IKE found a NAT; 20 s is the RFC 3948 suggestion. */
     private static final Duration NAT_KEEPALIVE = Duration.ofSeconds(20);
+    /** IP protocol 4: IPv4 in IP, what a transport-ip-in-ip SA protects (RFC 3884 §2). */
+    private static final int IP_IN_IP = 4;
+    /** IP protocol 41: IPv6 in IP. */
+    private static final int IPV6_IN_IP = 41;
 
     private final int ikePort;
     private final int natTPort;
@@ -53,28 +57,81 @@ public final class PeerTranslation {
         return natTPort;
     }
 
-    /** @param localCeId this CE's id: its IKEv2 identity */
-    public PeerConfig peerConfig(String localCeId, PeerTuple peer) {
-        if (peer.tunnel().ipsecMode() != TunnelInformation.IpsecMode.TUNNEL) {
-            throw new ConfigurationException("ipsec-mode transport-ip-in-ip is not implemented by this agent yet");
-        }
+    /**
+     * @param localCeId this CE's id: its IKEv2 identity
+     * @param localSp   this CE's SP-space address: one end of a transport-ip-in-ip tunnel
+     */
+    public PeerConfig peerConfig(String localCeId, InetAddress localSp, PeerTuple peer) {
         if (peer.remotePrefixes().isEmpty()) {
-            throw new ConfigurationException("a peer without remote prefixes (dynamic routing) is not implemented yet");
+            throw new ConfigurationException("a peer without remote prefixes (dynamic routing) is not implemented yet: the"
+                    + " data plane's IP-in-IP routes are fixed when a child SA is installed, and there is no interface for a"
+                    + " routing daemon to run its protocol over the tunnel and add or withdraw routes");
         }
+        Identity me;
+        Identity them;
         Credentials.Own own;
         Credentials.Peer theirs;
         switch (peer.authentication()) {
             case Authentication.PreSharedKey psk -> {
+                me = keyId(localCeId);
+                them = keyId(peer.ceId());
                 own = new Credentials.OwnSharedKey(psk.key().octets());
                 theirs = new Credentials.PeerSharedKey(psk.key().octets());
             }
-            case Authentication.Signature s ->
-                    throw new ConfigurationException("digital-signature authentication is not implemented by this agent yet");
+            case Authentication.Signature s -> {
+                me = SignatureCredentials.identity(localCeId, "this CE's");
+                them = SignatureCredentials.identity(peer.ceId(), "the peer's");
+                own = SignatureCredentials.own(s, localCeId);
+                theirs = SignatureCredentials.peer(s);
+            }
         }
-        ChildSaConfig child = new ChildSaConfig(espProposals(peer.childSa()), selectors(peer.localPrefixes()),
-                selectors(peer.remotePrefixes()));
-        IkeAuthConfig auth = new IkeAuthConfig(keyId(localCeId), own, keyId(peer.ceId()), theirs, true, child);
+        IkeAuthConfig auth = new IkeAuthConfig(me, own, them, theirs, true, childSa(localSp, peer));
         return new PeerConfig(peer.spAddress(), ikePort, natTPort, auth);
+    }
+
+    /**
+     * Tunnel mode: the customer prefixes are the traffic selectors. Transport mode over IP-in-IP (RFC 3884 §2,
+     * draft §5): the SA protects IP protocol 4 between the two SP-space addresses and nothing else; which customer
+     * packets enter that IP-in-IP tunnel is the virtual interface's routing ({@link #ipIpRoutes}).
+     */
+    static ChildSaConfig childSa(InetAddress localSp, PeerTuple peer) {
+        return switch (peer.tunnel().ipsecMode()) {
+            case TUNNEL -> new ChildSaConfig(espProposals(peer.childSa()), selectors(peer.localPrefixes()),
+                    selectors(peer.remotePrefixes()));
+            case TRANSPORT_IP_IN_IP -> {
+                if (localSp.getClass() != peer.spAddress().getClass()) {
+                    throw new ConfigurationException("transport-ip-in-ip needs both SP addresses in one address family");
+                }
+                // Protocol 4 carries IPv4 customer packets, 41 IPv6 ones (RFC 2473): one selector per family in use.
+                List<Integer> protocols = java.util.stream.Stream.concat(peer.localPrefixes().stream(), peer.remotePrefixes().stream())
+                        .map(p -> p.address() instanceof java.net.Inet4Address ? IP_IN_IP : IPV6_IN_IP).distinct().sorted().toList();
+                yield new ChildSaConfig(espProposals(peer.childSa()), protocols.stream().map(p -> ipIp(localSp, p)).toList(),
+                        protocols.stream().map(p -> ipIp(peer.spAddress(), p)).toList(), true);
+            }
+        };
+    }
+
+    /** The routes of the IP-in-IP interface to {@code peer}: this site's prefixes and the peer site's. */
+    public static IpIpRoutes ipIpRoutes(PeerTuple peer) {
+        return new IpIpRoutes(dataPlaneSelectors(peer.localPrefixes()), dataPlaneSelectors(peer.remotePrefixes()));
+    }
+
+    /** What a transport-ip-in-ip child SA carries (its data plane selectors). */
+    public record IpIpRoutes(List<org.cevpn.ipsec.esp.TrafficSelector> local, List<org.cevpn.ipsec.esp.TrafficSelector> remote) {
+        public IpIpRoutes {
+            local = List.copyOf(local);
+            remote = List.copyOf(remote);
+        }
+    }
+
+    private static TrafficSelector ipIp(InetAddress host, int protocol) {
+        TrafficSelector any = TrafficSelector.range(host, host);
+        return new TrafficSelector(any.type(), protocol, 0, 65535, any.startAddress(), any.endAddress());
+    }
+
+    private static List<org.cevpn.ipsec.esp.TrafficSelector> dataPlaneSelectors(List<IpPrefix> prefixes) {
+        return prefixes.stream().map(p -> new org.cevpn.ipsec.esp.TrafficSelector(p.address(), p.lastAddress(), 0, 0, 65535))
+                .toList();
     }
 
     public static TunnelPolicy policy(PeerTuple peer, PreConfiguration pre) {

@@ -56,6 +56,8 @@ public final class Reconciler {
     private final Set<InetAddress> pendingDeletes = new HashSet<>();
     /** Peers with a raised negotiation alarm (IKE thread only). */
     private final Set<InetAddress> alarmed = new HashSet<>();
+    /** The IP-in-IP interface's routes of transport-ip-in-ip peers (IKE thread only). */
+    private final Map<InetAddress, PeerTranslation.IpIpRoutes> ipIpRoutes = new HashMap<>();
     private final ConcurrentHashMap<InetAddress, TunnelState> states = new ConcurrentHashMap<>();
     private final AtomicLong refusedPeers = new AtomicLong();
     private volatile long appliedVersion;
@@ -101,7 +103,7 @@ public final class Reconciler {
             PeerConfig peerConfig;
             TunnelPolicy policy;
             try {
-                peerConfig = translation.peerConfig(config.ceId(), tuple);
+                peerConfig = translation.peerConfig(config.ceId(), config.preConfiguration().spAddress(), tuple);
                 policy = PeerTranslation.policy(tuple, config.preConfiguration());
             } catch (ConfigurationException | IllegalArgumentException e) {
                 // Counted and visible in the peer's last-error; an old tunnel for it does not outlive the change.
@@ -127,6 +129,9 @@ public final class Reconciler {
                 List<Outbound> out = old == null ? List.of() : remove(peer, old, "configuration-changed");
                 engine.putPeer(peerConfig);
                 supervisor.putPeer(peer, policy);
+                if (peerConfig.auth().child().transportMode()) {
+                    ipIpRoutes.put(peer, PeerTranslation.ipIpRoutes(tuple));
+                }
                 states.put(peer, TunnelState.idle(peer, tuple.ceId(), tuple.vpnId()).withState(policy.permanent() ? "connecting" : "idle"));
                 return out;
             });
@@ -189,6 +194,7 @@ public final class Reconciler {
 
     /** IKE thread: stop supervising, delete the IKE SA (now or when it can), forget the peer. */
     private List<Outbound> remove(InetAddress peer, PeerTuple old, String reason) {
+        ipIpRoutes.remove(peer);
         supervisor.removePeer(peer);
         engine.removePeer(peer);
         states.remove(peer);
@@ -226,7 +232,17 @@ public final class Reconciler {
             case IkeEvent.IkeSaUp up -> update(up.peer(), s -> s.up(up.initiatorSpi(), up.responderSpi(), up.weInitiated(),
                     clock.instant()));
             case IkeEvent.ChildSaUp up -> {
-                installer.install(up.child(), natT(up.peer()));
+                if (up.child().transportMode()) {
+                    PeerTranslation.IpIpRoutes routes = ipIpRoutes.get(up.peer());
+                    if (routes == null) {
+                        // Only a peer configured for transport mode gets such a child; this one is being removed.
+                        LOG.warn("transport-mode child SA with {} that has no IP-in-IP routes: not installed", up.peer().getHostAddress());
+                        return;
+                    }
+                    installer.installIpIp(up.child(), natT(up.peer()), routes.local(), routes.remote());
+                } else {
+                    installer.install(up.child(), natT(up.peer()));
+                }
                 TunnelState s = states.get(up.peer());
                 boolean first = s != null && s.children().isEmpty();
                 update(up.peer(), st -> {
@@ -235,7 +251,8 @@ public final class Reconciler {
                     return st.withChildren(c);
                 });
                 if (first) {
-                    notifications.accept(new AgentNotification.TunnelUp(up.peer(), s.peerCeId(), s.vpnId(), "tunnel"));
+                    notifications.accept(new AgentNotification.TunnelUp(up.peer(), s.peerCeId(), s.vpnId(),
+                            up.child().transportMode() ? "transport-ip-in-ip" : "tunnel"));
                     if (alarmed.remove(up.peer())) {
                         notifications.accept(new AgentNotification.NegotiationAlarm(up.peer(), s.peerCeId(), "cleared", 0,
                                 "tunnel up"));
