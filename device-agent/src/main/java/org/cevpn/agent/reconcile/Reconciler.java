@@ -58,6 +58,11 @@ public final class Reconciler {
     private final Set<InetAddress> alarmed = new HashSet<>();
     /** The IP-in-IP interface's routes of transport-ip-in-ip peers (IKE thread only). */
     private final Map<InetAddress, PeerTranslation.IpIpRoutes> ipIpRoutes = new HashMap<>();
+    /**
+     * The last AUTHENTICATION_FAILED of a negotiation not yet ended (IKE thread only): the IKE SA's end reports it
+     * as the failure, so that last-error and the alarm say the peer's credentials were refused, and why.
+     */
+    private final Map<InetAddress, String> authenticationFailures = new HashMap<>();
     private final ConcurrentHashMap<InetAddress, TunnelState> states = new ConcurrentHashMap<>();
     private final AtomicLong refusedPeers = new AtomicLong();
     private volatile long appliedVersion;
@@ -195,6 +200,7 @@ public final class Reconciler {
     /** IKE thread: stop supervising, delete the IKE SA (now or when it can), forget the peer. */
     private List<Outbound> remove(InetAddress peer, PeerTuple old, String reason) {
         ipIpRoutes.remove(peer);
+        authenticationFailures.remove(peer);
         supervisor.removePeer(peer);
         engine.removePeer(peer);
         states.remove(peer);
@@ -229,8 +235,11 @@ public final class Reconciler {
     /** The engine's events (the IkeService listener, IKE thread): SAD, operational state, notifications. */
     public void onEvent(IkeEvent event) {
         switch (event) {
-            case IkeEvent.IkeSaUp up -> update(up.peer(), s -> s.up(up.initiatorSpi(), up.responderSpi(), up.weInitiated(),
+            case IkeEvent.IkeSaUp up -> {
+                authenticationFailures.remove(up.peer());
+                update(up.peer(), s -> s.up(up.initiatorSpi(), up.responderSpi(), up.weInitiated(),
                     clock.instant()));
+            }
             case IkeEvent.ChildSaUp up -> {
                 if (up.child().transportMode()) {
                     PeerTranslation.IpIpRoutes routes = ipIpRoutes.get(up.peer());
@@ -275,7 +284,8 @@ public final class Reconciler {
                 }
                 int failures = supervisor.failures(down.peer());
                 boolean wasUp = before.state().equals("established");
-                String reason = down.reason();
+                String auth = authenticationFailures.remove(down.peer());
+                String reason = auth != null ? "AUTHENTICATION_FAILED: " + auth : down.reason();
                 update(down.peer(), s -> s.down(failures == 0 ? "idle" : alarmed.contains(down.peer()) ? "alarmed" : "backing-off",
                         failures, Optional.of(reason).filter(r -> !wasUp).or(s::lastError)));
                 if (wasUp) {
@@ -288,7 +298,10 @@ public final class Reconciler {
                             failures, Optional.ofNullable(states.get(down.peer())).flatMap(TunnelState::lastError).orElse(reason)));
                 }
             }
-            case IkeEvent.AuthenticationFailed f -> update(f.peer(), s -> s.withError("AUTHENTICATION_FAILED: " + f.reason()));
+            case IkeEvent.AuthenticationFailed f -> {
+                authenticationFailures.put(f.peer(), f.reason());
+                update(f.peer(), s -> s.withError("AUTHENTICATION_FAILED: " + f.reason()));
+            }
             case IkeEvent.ExchangeFailed f -> update(f.peer(), s -> s.withError(f.reason()));
             case IkeEvent.UnknownPeer u -> LOG.info("IKE from unknown peer {}: {}", u.from(), u.reason());
             default -> { }

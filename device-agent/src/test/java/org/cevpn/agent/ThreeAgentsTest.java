@@ -1,0 +1,178 @@
+package org.cevpn.agent;
+
+import static org.cevpn.agent.TwoAgentsTest.CE;
+import static org.cevpn.agent.TwoAgentsTest.await;
+import static org.cevpn.agent.TwoAgentsTest.established;
+import static org.cevpn.agent.TwoAgentsTest.udp;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.cevpn.agent.reconcile.TunnelState;
+import org.cevpn.ipsec.esp.Mode;
+import org.cevpn.ipsec.esp.SecurityAssociation;
+import org.cevpn.ipsec.io.MemoryPacketPort;
+import org.cevpn.testing.ExternalTools;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three CE agents in one JVM on 127.0.0.2x with in-memory VPN ports, configured only through NETCONF (ncclient
+ * over SSH), each with certificates from a CA the test makes: A–B authenticate with a pre-shared key, A–C with
+ * certificates (RFC 7427 signatures, ECDSA and RSA), B–C with a pre-shared key in transport mode over IP-in-IP
+ * (RFC 3884); packets cross each pair. A tuple that names the wrong CE for a certificate ends in the
+ * negotiation-alarm.
+ */
+class ThreeAgentsTest {
+    static final int IKE = 24510;
+    static final int NAT_T = 24511;
+    static final InetAddress A = InetAddress.ofLiteral("127.0.0.21");
+    static final InetAddress B = InetAddress.ofLiteral("127.0.0.22");
+    static final InetAddress C = InetAddress.ofLiteral("127.0.0.23");
+    static final String PSK_AB = "QUJBQkFCQUJBQkFCQUJBQkFCQUJBQkFCQUJBQkFCQUI=";
+    static final String PSK_BC = "QkNCQ0JDQkNCQ0JDQkNCQ0JDQkNCQ0JDQkNCQ0JDQkM=";
+    static TestCa ca;
+    static TestCa.Issued ce1;
+    static TestCa.Issued ce2;
+    static TestCa.Issued ce3;
+
+    @TempDir
+    Path dir;
+    ExternalTools.Program python;
+    final List<CeAgent> agents = new ArrayList<>();
+
+    @BeforeAll
+    static void pki() throws Exception {
+        ca = new TestCa("cevpn provider CA");
+        ce1 = ca.issue("ce1", TestCa.KeyType.EC_P256);
+        ce2 = ca.issue("ce2", TestCa.KeyType.RSA_2048);
+        ce3 = ca.issue("ce3", TestCa.KeyType.EC_P384);
+    }
+
+    @BeforeEach
+    void client() throws Exception {
+        python = ExternalTools.programAt(Path.of("/usr/bin/python3"), "python3-ncclient");
+        if (python.run(List.of("-c", "import ncclient")).exitCode() != 0) {
+            ExternalTools.require(false, "python module ncclient (Debian package python3-ncclient)");
+        }
+        Files.write(dir.resolve("client.py"), TwoAgentsTest.class.getResourceAsStream("netconf_client.py").readAllBytes());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (CeAgent agent : agents) {
+            agent.close();
+        }
+    }
+
+    CeAgent agent(String name, InetAddress sp, String ceId, MemoryPacketPort port) throws Exception {
+        Path state = Files.createDirectories(dir.resolve(name));
+        CeAgent agent = new CeAgent(new CeAgent.Settings("127.0.0.1", 0, state, Map.of("admin", "admin-pw"), sp, IKE, NAT_T,
+                Optional.of(TwoAgentsTest.preConfiguration(ceId, sp))), port);
+        agents.add(agent);
+        return agent;
+    }
+
+    void edit(CeAgent agent, String xml) throws Exception {
+        Path f = Files.createTempFile(dir, "edit", ".xml");
+        Files.writeString(f, xml);
+        var run = python.run(List.of(dir.resolve("client.py").toString(), Integer.toString(agent.netconfPort()), "admin",
+                "admin-pw", "edit", f.toString()));
+        assertEquals(0, run.exitCode(), run.output());
+    }
+
+    String notifications(CeAgent agent) throws Exception {
+        var run = python.run(List.of(dir.resolve("client.py").toString(), Integer.toString(agent.netconfPort()), "admin",
+                "admin-pw", "notifications"));
+        assertEquals(0, run.exitCode(), run.output());
+        return run.output();
+    }
+
+    /** A VPN configuration with this CE's local credentials. */
+    static String configuration(TestCa.Issued mine, String local, String... peers) throws Exception {
+        return "<ce-device xmlns=\"" + CE + "\"><vpn-configuration><configuration-version>1</configuration-version>"
+                + "<local-credentials><private-key>" + mine.privateKeyBase64() + "</private-key><certificate>"
+                + mine.certificateBase64() + "</certificate><ca-certificate>" + ca.certificateBase64() + "</ca-certificate>"
+                + "</local-credentials><vpn><vpn-id>acme</vpn-id><local-prefix>" + local + "</local-prefix></vpn>"
+                + String.join("", peers) + "</vpn-configuration></ce-device>";
+    }
+
+    /** A permanent peer; {@code psk} null: digital signatures. */
+    static String peer(InetAddress address, String ceId, String psk, String mode, String remote) {
+        return "<peer><sp-address>" + address.getHostAddress() + "</sp-address><ce-id>" + ceId + "</ce-id><vpn-id>acme</vpn-id>"
+                + (psk == null ? "<authentication-method>digital-signature</authentication-method>"
+                        : "<authentication-method>pre-shared</authentication-method><pre-shared-key>" + psk + "</pre-shared-key>")
+                + "<tunnel-information><establishment>permanent</establishment><ipsec-mode>" + mode + "</ipsec-mode>"
+                + "</tunnel-information><remote-prefix>" + remote + "</remote-prefix></peer>";
+    }
+
+    static void crosses(MemoryPacketPort from, MemoryPacketPort to, String src, String dst) throws Exception {
+        byte[] packet = udp(src, dst, (src + " to " + dst).getBytes());
+        assertTrue(from.inject(packet));
+        assertArrayEquals(packet, to.poll(5000), src + " -> " + dst);
+    }
+
+    @Test
+    void pskCertificateAndTransportIpInIpPairsCarryPackets() throws Exception {
+        MemoryPacketPort portA = new MemoryPacketPort("vpn-a", 64);
+        MemoryPacketPort portB = new MemoryPacketPort("vpn-b", 64);
+        MemoryPacketPort portC = new MemoryPacketPort("vpn-c", 64);
+        CeAgent a = agent("a", A, "ce1", portA);
+        CeAgent b = agent("b", B, "ce2", portB);
+        CeAgent c = agent("c", C, "ce3", portC);
+        edit(a, configuration(ce1, "10.1.0.0/16", peer(B, "ce2", PSK_AB, "tunnel", "10.2.0.0/16"),
+                peer(C, "ce3", null, "tunnel", "10.3.0.0/16")));
+        edit(b, configuration(ce2, "10.2.0.0/16", peer(A, "ce1", PSK_AB, "tunnel", "10.1.0.0/16"),
+                peer(C, "ce3", PSK_BC, "transport-ip-in-ip", "10.3.0.0/16")));
+        edit(c, configuration(ce3, "10.3.0.0/16", peer(A, "ce1", null, "tunnel", "10.1.0.0/16"),
+                peer(B, "ce2", PSK_BC, "transport-ip-in-ip", "10.2.0.0/16")));
+        await("the three tunnels", Duration.ofSeconds(30), () -> established(a, B) && established(b, A) && established(a, C)
+                && established(c, A) && established(b, C) && established(c, B));
+
+        crosses(portA, portB, "10.1.0.5", "10.2.0.7");   // PSK, tunnel mode
+        crosses(portC, portA, "10.3.0.5", "10.1.0.7");   // certificates, tunnel mode
+        crosses(portB, portC, "10.2.0.5", "10.3.0.7");   // PSK, transport mode over IP-in-IP
+        crosses(portC, portB, "10.3.0.9", "10.2.0.9");
+        assertNull(portA.poll(200), "A sees none of B-C's traffic");
+
+        // B-C's SAs are transport mode over IP-in-IP; the others tunnel mode.
+        for (SecurityAssociation sa : b.dataPlane().sad().all()) {
+            boolean toC = sa.config().peer().getAddress().equals(C);
+            assertEquals(toC ? Mode.TRANSPORT_IPIP : Mode.TUNNEL, sa.config().mode(), sa.toString());
+        }
+        String events = notifications(c);
+        assertTrue(events.contains("<ipsec-mode>transport-ip-in-ip</ipsec-mode>") && events.contains("<ipsec-mode>tunnel</ipsec-mode>"),
+                events);
+    }
+
+    @Test
+    void aCertificateForAnotherCeEndsInTheNegotiationAlarm() throws Exception {
+        CeAgent a = agent("a", A, "ce1", new MemoryPacketPort("vpn-a", 64));
+        CeAgent c = agent("c", C, "ce3", new MemoryPacketPort("vpn-c", 64));
+        // A's tuple says the CE at C's address is ce2; the CE there is ce3, with ce3's genuine certificate.
+        edit(a, configuration(ce1, "10.1.0.0/16", peer(C, "ce2", null, "tunnel", "10.3.0.0/16")));
+        edit(c, configuration(ce3, "10.3.0.0/16", peer(A, "ce1", null, "tunnel", "10.1.0.0/16")));
+        await("the negotiation alarm", Duration.ofSeconds(40), () -> {
+            TunnelState s = a.tunnels().get(C);
+            return s != null && s.state().equals("alarmed");
+        });
+        TunnelState s = a.tunnels().get(C);
+        String error = s.lastError().orElse("");
+        assertTrue(error.contains("AUTHENTICATION_FAILED") && error.contains("ce3") && error.contains("ce2"), s.toString());
+        String events = notifications(a);
+        assertTrue(events.contains("<negotiation-alarm") && events.contains("major"), events);
+        assertTrue(!events.contains("<tunnel-up"), events);
+    }
+}
