@@ -54,6 +54,14 @@ public final class ChildSaInstaller {
         install(child, peerNatT, Mode.TRANSPORT_IPIP, localRoutes, remoteRoutes);
     }
 
+    /**
+     * New routes for the IP-in-IP interface to {@code peer}: every installed transport-mode child SA with it
+     * carries them from the next packet on (a routing protocol learned or withdrew a route).
+     */
+    public int replaceIpIpRoutes(java.net.InetAddress peer, List<TrafficSelector> localRoutes, List<TrafficSelector> remoteRoutes) {
+        return sad.replaceIpIpRoutes(peer, localRoutes, remoteRoutes);
+    }
+
     private void install(ChildSaResult child, InetSocketAddress peerNatT, Mode mode, List<TrafficSelector> local,
                          List<TrafficSelector> remote) {
         Transform encr = child.chosen().transforms(TransformType.ENCRYPTION).getFirst();
