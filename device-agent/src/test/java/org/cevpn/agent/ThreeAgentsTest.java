@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.cevpn.agent.config.IpPrefix;
 import org.cevpn.agent.reconcile.TunnelState;
 import org.cevpn.ipsec.esp.Mode;
 import org.cevpn.ipsec.esp.SecurityAssociation;
@@ -174,5 +175,81 @@ class ThreeAgentsTest {
         String events = notifications(a);
         assertTrue(events.contains("<negotiation-alarm") && events.contains("major"), events);
         assertTrue(!events.contains("<tunnel-up"), events);
+    }
+
+    /** A permanent transport-ip-in-ip peer with dynamic routing: no remote prefix, its routes are learned. */
+    static String dynamicPeer(InetAddress address, String ceId, String psk) {
+        return "<peer><sp-address>" + address.getHostAddress() + "</sp-address><ce-id>" + ceId + "</ce-id><vpn-id>acme</vpn-id>"
+                + "<authentication-method>pre-shared</authentication-method><pre-shared-key>" + psk + "</pre-shared-key>"
+                + "<tunnel-information><establishment>permanent</establishment><ipsec-mode>transport-ip-in-ip</ipsec-mode>"
+                + "<dynamic-routing>true</dynamic-routing></tunnel-information></peer>";
+    }
+
+    static void doesNotCross(CeAgent agent, MemoryPacketPort from, MemoryPacketPort to, String src, String dst) throws Exception {
+        long sent = agent.dataPlane().espSent();
+        assertTrue(from.inject(udp(src, dst, "not routed".getBytes())));
+        assertNull(to.poll(300), src + " -> " + dst + " must not cross");
+        assertEquals(sent, agent.dataPlane().espSent());
+    }
+
+    @Test
+    void dynamicRoutingPeersCarryWhatTheRoutingAdapterRoutes() throws Exception {
+        MemoryPacketPort portA = new MemoryPacketPort("vpn-a", 64);
+        MemoryPacketPort portB = new MemoryPacketPort("vpn-b", 64);
+        CeAgent a = agent("a", A, "ce1", portA);
+        CeAgent b = agent("b", B, "ce2", portB);
+        // A has a second dynamic-routing peer (C, not running) and a static one (D) to check one next hop per destination.
+        InetAddress d = InetAddress.ofLiteral("127.0.0.24");
+        edit(a, configuration(ce1, "10.1.0.0/16", dynamicPeer(B, "ce2", PSK_AB), dynamicPeer(C, "ce3", PSK_BC),
+                peer(d, "ce4", PSK_BC, "tunnel", "10.4.0.0/16")));
+        edit(b, configuration(ce2, "10.2.0.0/16", dynamicPeer(A, "ce1", PSK_AB)));
+        await("the dynamic-routing tunnel", Duration.ofSeconds(30), () -> established(a, B) && established(b, A));
+        for (SecurityAssociation sa : a.dataPlane().sad().all()) {
+            assertEquals(Mode.TRANSPORT_IPIP, sa.config().mode(), sa.toString());
+        }
+
+        // Up, but nothing is routed through it yet.
+        doesNotCross(a, portA, portB, "10.1.0.5", "10.2.0.7");
+        // The adapter's first routes: the point-to-point link's far end, so that the routing protocol can talk.
+        a.tunnelRoutes().addRoute(B, IpPrefix.parse("169.254.0.2/32"));
+        b.tunnelRoutes().addRoute(A, IpPrefix.parse("169.254.0.1/32"));
+        crosses(portA, portB, "169.254.0.1", "169.254.0.2");
+        crosses(portB, portA, "169.254.0.2", "169.254.0.1");
+        // Then what it learns: B's site, and a network behind B that no configuration mentions.
+        a.tunnelRoutes().addRoute(B, IpPrefix.parse("10.2.0.0/16"));
+        a.tunnelRoutes().addRoute(B, IpPrefix.parse("10.20.0.0/16"));
+        b.tunnelRoutes().addRoute(A, IpPrefix.parse("10.1.0.0/16"));
+        crosses(portA, portB, "10.1.0.5", "10.20.0.7");
+        crosses(portB, portA, "10.20.0.7", "10.1.0.5");
+        crosses(portB, portA, "10.2.0.7", "10.1.0.5");
+        assertEquals(java.util.List.of(IpPrefix.parse("169.254.0.2/32"), IpPrefix.parse("10.2.0.0/16"), IpPrefix.parse("10.20.0.0/16")),
+                a.tunnelRoutes().learnedRoutes().get(B));
+
+        // One next hop per destination; only dynamic-routing peers take learned routes.
+        var overlap = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> a.tunnelRoutes().addRoute(C, IpPrefix.parse("10.20.1.0/24")));
+        assertTrue(overlap.getMessage().contains("overlaps 10.20.0.0/16, routed via " + B.getHostAddress()), overlap.getMessage());
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> a.tunnelRoutes().addRoute(C, IpPrefix.parse("10.4.1.0/24"))).getMessage().contains("routed via " + d.getHostAddress()));
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> a.tunnelRoutes().addRoute(d, IpPrefix.parse("10.40.0.0/16"))).getMessage().contains("no dynamic-routing peer"));
+
+        // A new child SA (here after a reset; a rekey takes the same path) carries the learned routes.
+        int before = a.tunnels().get(B).children().getFirst().inboundSpi();
+        var reset = python.run(java.util.List.of(dir.resolve("client.py").toString(), Integer.toString(a.netconfPort()), "admin",
+                "admin-pw", "reset", B.getHostAddress()));
+        assertEquals(0, reset.exitCode(), reset.output());
+        await("a new tunnel after the reset", Duration.ofSeconds(15), () -> established(a, B) && established(b, A)
+                && a.tunnels().get(B).children().getFirst().inboundSpi() != before);
+        crosses(portA, portB, "10.1.0.5", "10.20.0.7");
+
+        // Withdrawn: not sent any more, and what B still sends from there is dropped at A (its source is not routed via B).
+        a.tunnelRoutes().removeRoute(B, IpPrefix.parse("10.20.0.0/16"));
+        doesNotCross(a, portA, portB, "10.1.0.5", "10.20.0.7");
+        assertTrue(portB.inject(udp("10.20.0.7", "10.1.0.5", "from a withdrawn route".getBytes())));
+        assertNull(portA.poll(300));
+        await("A's selector drop", Duration.ofSeconds(2), () -> a.dataPlane().sad().all().stream()
+                .anyMatch(sa -> sa.stats().drops(org.cevpn.ipsec.esp.DropReason.SELECTOR_MISMATCH) == 1));
+        crosses(portA, portB, "10.1.0.5", "10.2.0.7");
     }
 }

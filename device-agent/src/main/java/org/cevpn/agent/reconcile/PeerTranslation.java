@@ -12,6 +12,7 @@ import org.cevpn.agent.config.ConfigurationException;
 import org.cevpn.agent.config.IpPrefix;
 import org.cevpn.agent.config.PeerTuple;
 import org.cevpn.agent.config.PreConfiguration;
+import org.cevpn.agent.config.TunnelInformation;
 import org.cevpn.ipsec.ike.engine.PeerConfig;
 import org.cevpn.ipsec.ike.engine.TunnelPolicy;
 import org.cevpn.ipsec.ike.message.DhGroup;
@@ -62,10 +63,12 @@ public final class PeerTranslation {
      * @param localSp   this CE's SP-space address: one end of a transport-ip-in-ip tunnel
      */
     public PeerConfig peerConfig(String localCeId, InetAddress localSp, PeerTuple peer) {
-        if (peer.remotePrefixes().isEmpty()) {
-            throw new ConfigurationException("a peer without remote prefixes (dynamic routing) is not implemented yet: the"
-                    + " data plane's IP-in-IP routes are fixed when a child SA is installed, and there is no interface for a"
-                    + " routing daemon to run its protocol over the tunnel and add or withdraw routes");
+        if (peer.tunnel().dynamicRouting() && peer.tunnel().ipsecMode() == TunnelInformation.IpsecMode.TUNNEL) {
+            throw new ConfigurationException("dynamic routing runs over transport-ip-in-ip tunnels in this agent (RFC 3884):"
+                    + " a tunnel-mode SA's traffic selectors would have to be renegotiated for every route learned");
+        }
+        if (peer.remotePrefixes().isEmpty() && !peer.tunnel().dynamicRouting()) {
+            throw new ConfigurationException("a peer without dynamic routing needs remote prefixes");
         }
         Identity me;
         Identity them;
@@ -102,8 +105,10 @@ public final class PeerTranslation {
                 if (localSp.getClass() != peer.spAddress().getClass()) {
                     throw new ConfigurationException("transport-ip-in-ip needs both SP addresses in one address family");
                 }
-                // Protocol 4 carries IPv4 customer packets, 41 IPv6 ones (RFC 2473): one selector per family in use.
-                List<Integer> protocols = java.util.stream.Stream.concat(peer.localPrefixes().stream(), peer.remotePrefixes().stream())
+                // Protocol 4 carries IPv4 customer packets, 41 IPv6 ones (RFC 2473): one selector per family in use;
+                // both when routes are learned, since either family may be.
+                List<Integer> protocols = peer.tunnel().dynamicRouting() ? List.of(IP_IN_IP, IPV6_IN_IP)
+                        : java.util.stream.Stream.concat(peer.localPrefixes().stream(), peer.remotePrefixes().stream())
                         .map(p -> p.address() instanceof java.net.Inet4Address ? IP_IN_IP : IPV6_IN_IP).distinct().sorted().toList();
                 yield new ChildSaConfig(espProposals(peer.childSa()), protocols.stream().map(p -> ipIp(localSp, p)).toList(),
                         protocols.stream().map(p -> ipIp(peer.spAddress(), p)).toList(), true);
@@ -111,9 +116,17 @@ public final class PeerTranslation {
         };
     }
 
-    /** The routes of the IP-in-IP interface to {@code peer}: this site's prefixes and the peer site's. */
-    public static IpIpRoutes ipIpRoutes(PeerTuple peer) {
-        return new IpIpRoutes(dataPlaneSelectors(peer.localPrefixes()), dataPlaneSelectors(peer.remotePrefixes()));
+    /**
+     * The routes of the IP-in-IP interface to {@code peer}: this site's prefixes and the peer site's. With dynamic
+     * routing, the configured remote prefixes are static routes to which the learned ones are added
+     * ({@code learned}); the site's own prefixes are the intra-site routing's business, so any destination may
+     * come out of the tunnel into the site.
+     */
+    public static IpIpRoutes ipIpRoutes(PeerTuple peer, java.util.Collection<IpPrefix> learned) {
+        List<IpPrefix> remote = java.util.stream.Stream.concat(peer.remotePrefixes().stream(), learned.stream()).distinct().toList();
+        List<IpPrefix> local = peer.tunnel().dynamicRouting()
+                ? List.of(IpPrefix.parse("0.0.0.0/0"), IpPrefix.parse("::/0")) : peer.localPrefixes();
+        return new IpIpRoutes(dataPlaneSelectors(local), dataPlaneSelectors(remote));
     }
 
     /** What a transport-ip-in-ip child SA carries (its data plane selectors). */
@@ -137,8 +150,10 @@ public final class PeerTranslation {
     public static TunnelPolicy policy(PeerTuple peer, PreConfiguration pre) {
         boolean permanent = peer.tunnel().permanent();
         Duration backoffLimit = pre.backoffLimit().compareTo(pre.retryInterval()) < 0 ? pre.retryInterval() : pre.backoffLimit();
+        // Draft §5: with dynamic routing the routing protocol's hellos watch the tunnel; no IKE liveness checks.
+        Duration liveness = peer.tunnel().dynamicRouting() ? Duration.ZERO : pre.livenessInterval();
         return new TunnelPolicy(permanent, pre.minRetryWait(), pre.retryInterval(), backoffLimit,
-                peer.ike().lifetime(), peer.childSa().lifetime(), 0.1, 0.1, pre.livenessInterval(),
+                peer.ike().lifetime(), peer.childSa().lifetime(), 0.1, 0.1, liveness,
                 permanent ? Duration.ZERO : peer.tunnel().idleTimeout(), NAT_KEEPALIVE);
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.cevpn.agent.config.CeConfiguration;
 import org.cevpn.agent.config.ConfigurationException;
+import org.cevpn.agent.config.IpPrefix;
 import org.cevpn.agent.config.PeerTuple;
 import org.cevpn.ipsec.ike.engine.ChildSaInstaller;
 import org.cevpn.ipsec.ike.engine.IkeEngine;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * DELETE and is forgotten, so nothing retries it (draft §3.6). The engine's events ({@link #onEvent}, on
  * the IKE thread) install and remove child SAs in the SAD, make the operational state and the notifications.
  */
-public final class Reconciler {
+public final class Reconciler implements TunnelRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
     private final IkeEngine engine;
@@ -63,6 +64,8 @@ public final class Reconciler {
      * as the failure, so that last-error and the alarm say the peer's credentials were refused, and why.
      */
     private final Map<InetAddress, String> authenticationFailures = new HashMap<>();
+    /** Routes learned over dynamic-routing peers' tunnels ({@link TunnelRoutes}); guarded by {@code this}. */
+    private final Map<InetAddress, Set<IpPrefix>> learned = new HashMap<>();
     private final ConcurrentHashMap<InetAddress, TunnelState> states = new ConcurrentHashMap<>();
     private final AtomicLong refusedPeers = new AtomicLong();
     private volatile long appliedVersion;
@@ -100,6 +103,7 @@ public final class Reconciler {
         for (InetAddress peer : removed) {
             PeerTuple old = applied.remove(peer);
             appliedPolicies.remove(peer);
+            learned.remove(peer);
             LOG.info("peer {} ({}) removed", peer.getHostAddress(), old.ceId());
             service.submit(e -> remove(peer, old, "peer-removed"));
         }
@@ -116,6 +120,7 @@ public final class Reconciler {
                 LOG.warn("peer {} not set up: {}", peer.getHostAddress(), e.getMessage());
                 PeerTuple old = applied.remove(peer);
                 appliedPolicies.remove(peer);
+                learned.remove(peer);
                 String why = "not set up: " + e.getMessage();
                 service.submit(en -> {
                     List<Outbound> out = old == null ? List.of() : remove(peer, old, "configuration-changed");
@@ -130,12 +135,14 @@ public final class Reconciler {
             }
             applied.put(peer, tuple);
             appliedPolicies.put(peer, policy);
+            learned.remove(peer); // a changed tunnel starts without learned routes: its routing adjacency starts over
+            PeerTranslation.IpIpRoutes routes = PeerTranslation.ipIpRoutes(tuple, Set.of());
             service.submit(e -> {
                 List<Outbound> out = old == null ? List.of() : remove(peer, old, "configuration-changed");
                 engine.putPeer(peerConfig);
                 supervisor.putPeer(peer, policy);
                 if (peerConfig.auth().child().transportMode()) {
-                    ipIpRoutes.put(peer, PeerTranslation.ipIpRoutes(tuple));
+                    ipIpRoutes.put(peer, routes);
                 }
                 states.put(peer, TunnelState.idle(peer, tuple.ceId(), tuple.vpnId()).withState(policy.permanent() ? "connecting" : "idle"));
                 return out;
@@ -195,6 +202,97 @@ public final class Reconciler {
             update(peer, st -> st.down(policy.permanent() ? "connecting" : "idle", 0, st.lastError()));
             return out;
         });
+    }
+
+    @Override
+    public void addRoute(InetAddress peer, IpPrefix prefix) {
+        java.util.concurrent.CountDownLatch done;
+        synchronized (this) {
+            PeerTuple tuple = dynamicPeer(peer);
+            for (PeerTuple other : applied.values()) {
+                if (other.spAddress().equals(peer)) {
+                    continue;
+                }
+                List<IpPrefix> via = new ArrayList<>(other.remotePrefixes());
+                via.addAll(learned.getOrDefault(other.spAddress(), Set.of()));
+                for (IpPrefix p : via) {
+                    if (p.overlaps(prefix)) {
+                        throw new IllegalArgumentException(prefix + " overlaps " + p + ", routed via " + other.spAddress().getHostAddress()
+                                + ": a destination has one next hop");
+                    }
+                }
+            }
+            Set<IpPrefix> mine = learned.computeIfAbsent(peer, p -> new java.util.LinkedHashSet<>());
+            if (!mine.add(prefix)) {
+                return;
+            }
+            // Queued under the lock: route changes reach the IKE thread in the order they were made.
+            done = applyRoutes(peer, PeerTranslation.ipIpRoutes(tuple, mine));
+        }
+        LOG.info("route {} via {} learned", prefix, peer.getHostAddress());
+        await(done, peer);
+    }
+
+    @Override
+    public void removeRoute(InetAddress peer, IpPrefix prefix) {
+        java.util.concurrent.CountDownLatch done;
+        synchronized (this) {
+            PeerTuple tuple = dynamicPeer(peer);
+            Set<IpPrefix> mine = learned.getOrDefault(peer, Set.of());
+            if (!mine.contains(prefix)) {
+                return;
+            }
+            mine.remove(prefix);
+            done = applyRoutes(peer, PeerTranslation.ipIpRoutes(tuple, mine));
+        }
+        LOG.info("route {} via {} withdrawn", prefix, peer.getHostAddress());
+        await(done, peer);
+    }
+
+    @Override
+    public synchronized Map<InetAddress, List<IpPrefix>> learnedRoutes() {
+        Map<InetAddress, List<IpPrefix>> out = new HashMap<>();
+        learned.forEach((peer, routes) -> out.put(peer, List.copyOf(routes)));
+        return Map.copyOf(out);
+    }
+
+    private PeerTuple dynamicPeer(InetAddress peer) {
+        PeerTuple tuple = applied.get(peer);
+        if (tuple == null || !tuple.tunnel().dynamicRouting()) {
+            throw new IllegalArgumentException("no dynamic-routing peer " + peer.getHostAddress() + " is configured");
+        }
+        return tuple;
+    }
+
+    /**
+     * On the IKE thread, after any set-up already submitted for the peer: the routes for later child SAs and for
+     * the installed ones. The latch opens when they are in force.
+     */
+    private java.util.concurrent.CountDownLatch applyRoutes(InetAddress peer, PeerTranslation.IpIpRoutes routes) {
+        if (service == null) {
+            throw new IllegalStateException("no IKE service attached");
+        }
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        service.submit(e -> {
+            if (ipIpRoutes.containsKey(peer)) {
+                ipIpRoutes.put(peer, routes);
+                installer.replaceIpIpRoutes(peer, routes.local(), routes.remote());
+            }
+            done.countDown();
+            return List.of();
+        });
+        return done;
+    }
+
+    /** Waits (at most 2 s) so that the caller's route change is in force when it returns. */
+    private static void await(java.util.concurrent.CountDownLatch done, InetAddress peer) {
+        try {
+            if (!done.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("route change for {} still queued after 2 s", peer.getHostAddress());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** IKE thread: stop supervising, delete the IKE SA (now or when it can), forget the peer. */

@@ -97,7 +97,7 @@ class PeerTranslationTest {
         assertEquals(List.of(4, 4), List.of(local.ipProtocol(), far.ipProtocol()));
         assertEquals(List.of(SP, SP), List.of(local.start(), local.end()));
         assertEquals(List.of(PEER, PEER), List.of(far.start(), far.end()));
-        var routes = PeerTranslation.ipIpRoutes(tuple);
+        var routes = PeerTranslation.ipIpRoutes(tuple, List.of());
         assertEquals(1, routes.remote().size());
         assertEquals(org.cevpn.ipsec.esp.TrafficSelector.ofPrefix("10.2.0.0/16"), routes.remote().getFirst());
         assertEquals(org.cevpn.ipsec.esp.TrafficSelector.ofPrefix("10.1.0.0/16"), routes.local().getFirst());
@@ -156,9 +156,36 @@ class PeerTranslationTest {
     }
 
     @Test
-    void aPeerWithoutRemotePrefixesIsStillRefused() {
+    void aDynamicRoutingPeerIsATransportIpInIpTunnelWithoutLivenessChecksWhoseRoutesAreLearned() {
         var t = new PeerTranslation(500, 4500);
+        var dynamic = new TunnelInformation(Establishment.PERMANENT, IpsecMode.TRANSPORT_IP_IN_IP, true, Duration.ZERO);
+        var tuple = tuple(psk(), ChildSaProposal.DEFAULT, dynamic, List.of());
+        var child = t.peerConfig("ce1", SP, tuple).auth().child();
+        assertTrue(child.transportMode());
+        assertEquals(List.of(4, 41), child.remote().stream().map(ts -> ts.ipProtocol()).toList(), "either family may be learned");
+        assertEquals(Duration.ZERO, PeerTranslation.policy(tuple, PRE).livenessInterval(), "the routing protocol's hellos are the liveness");
+        assertEquals(Duration.ofSeconds(30), PeerTranslation.policy(tuple(psk(), ChildSaProposal.DEFAULT,
+                TunnelInformation.DEFAULT, List.of(IpPrefix.parse("10.2.0.0/16"))), PRE).livenessInterval());
+        var routes = PeerTranslation.ipIpRoutes(tuple, List.of());
+        assertEquals(List.of(), routes.remote(), "no route before one is learned");
+        assertEquals(List.of(org.cevpn.ipsec.esp.TrafficSelector.ofPrefix("0.0.0.0/0"), org.cevpn.ipsec.esp.TrafficSelector.ofPrefix("::/0")),
+                routes.local(), "whatever the site routes into the tunnel");
+        assertEquals(List.of(org.cevpn.ipsec.esp.TrafficSelector.ofPrefix("10.9.0.0/16")),
+                PeerTranslation.ipIpRoutes(tuple, List.of(IpPrefix.parse("10.9.0.0/16"))).remote());
+
+        assertTrue(assertThrows(ConfigurationException.class, () -> t.peerConfig("ce1", SP, tuple(psk(), ChildSaProposal.DEFAULT,
+                new TunnelInformation(Establishment.PERMANENT, IpsecMode.TUNNEL, true, Duration.ZERO), List.of())))
+                .getMessage().contains("dynamic routing runs over transport-ip-in-ip"));
         assertTrue(assertThrows(ConfigurationException.class, () -> t.peerConfig("ce1", SP,
-                tuple(psk(), ChildSaProposal.DEFAULT, TunnelInformation.DEFAULT, List.of()))).getMessage().contains("dynamic routing"));
+                tuple(psk(), ChildSaProposal.DEFAULT, TunnelInformation.DEFAULT, List.of()))).getMessage().contains("remote prefixes"));
+    }
+
+    @Test
+    void prefixesOverlapWhenNested() {
+        assertTrue(IpPrefix.parse("10.0.0.0/8").overlaps(IpPrefix.parse("10.9.0.0/16")));
+        assertTrue(IpPrefix.parse("10.9.0.0/16").overlaps(IpPrefix.parse("10.0.0.0/8")));
+        assertFalse(IpPrefix.parse("10.9.0.0/16").overlaps(IpPrefix.parse("10.10.0.0/16")));
+        assertFalse(IpPrefix.parse("0.0.0.0/0").overlaps(IpPrefix.parse("::/0")));
+        assertTrue(IpPrefix.parse("fd00::/8").overlaps(IpPrefix.parse("fd00:1::1/128")));
     }
 }
