@@ -94,6 +94,13 @@ class ThreeAgentsTest {
         assertEquals(0, run.exitCode(), run.output());
     }
 
+    String get(CeAgent agent) throws Exception {
+        var run = python.run(List.of(dir.resolve("client.py").toString(), Integer.toString(agent.netconfPort()), "admin",
+                "admin-pw", "get"));
+        assertEquals(0, run.exitCode(), run.output());
+        return run.output();
+    }
+
     String notifications(CeAgent agent) throws Exception {
         var run = python.run(List.of(dir.resolve("client.py").toString(), Integer.toString(agent.netconfPort()), "admin",
                 "admin-pw", "notifications"));
@@ -153,6 +160,9 @@ class ThreeAgentsTest {
             boolean toC = sa.config().peer().getAddress().equals(C);
             assertEquals(toC ? Mode.TRANSPORT_IPIP : Mode.TUNNEL, sa.config().mode(), sa.toString());
         }
+        String state = get(b).replaceAll(">\\s+<", "><");
+        assertTrue(state.contains("</established-at><ipsec-mode>transport-ip-in-ip</ipsec-mode>")
+                && state.contains("</established-at><ipsec-mode>tunnel</ipsec-mode>"), state);
         String events = notifications(c);
         assertTrue(events.contains("<ipsec-mode>transport-ip-in-ip</ipsec-mode>") && events.contains("<ipsec-mode>tunnel</ipsec-mode>"),
                 events);

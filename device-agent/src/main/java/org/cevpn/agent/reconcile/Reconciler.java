@@ -354,7 +354,8 @@ public final class Reconciler implements TunnelRoutes {
                 boolean first = s != null && s.children().isEmpty();
                 update(up.peer(), st -> {
                     List<TunnelState.Child> c = new ArrayList<>(st.children());
-                    c.add(new TunnelState.Child(up.child().inboundSpi(), up.child().outboundSpi(), clock.instant()));
+                    c.add(new TunnelState.Child(up.child().inboundSpi(), up.child().outboundSpi(), clock.instant(),
+                            up.child().transportMode() ? "transport-ip-in-ip" : "tunnel"));
                     return st.withChildren(c);
                 });
                 if (first) {
