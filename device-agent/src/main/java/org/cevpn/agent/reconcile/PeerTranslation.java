@@ -84,12 +84,34 @@ public final class PeerTranslation {
             case Authentication.Signature s -> {
                 me = SignatureCredentials.identity(localCeId, "this CE's");
                 them = SignatureCredentials.identity(peer.ceId(), "the peer's");
-                own = SignatureCredentials.own(s, localCeId);
-                theirs = SignatureCredentials.peer(s);
+                Signing signing = signing(s, localCeId);
+                own = signing.own();
+                theirs = signing.peer();
             }
         }
         IkeAuthConfig auth = new IkeAuthConfig(me, own, them, theirs, true, childSa(localSp, peer));
         return new PeerConfig(peer.spAddress(), ikePort, natTPort, auth);
+    }
+
+    /** This CE's signature credentials in the engine's terms; all its peers share them. */
+    private record Signing(Authentication.Signature from, String ceId, Credentials.OwnCertificate own,
+                           Credentials.PeerCertificate peer) {
+    }
+
+    private Signing signing;
+
+    /**
+     * Every digital-signature peer uses the same local credentials, and checking them (parsing, a probe signature)
+     * costs up to milliseconds with RSA: done once per credentials, the validity dates on every use.
+     */
+    private synchronized Signing signing(Authentication.Signature s, String localCeId) {
+        Signing cached = signing;
+        if (cached != null && cached.from().equals(s) && cached.ceId().equals(localCeId)) {
+            SignatureCredentials.checkValidity(cached.own().chain().getFirst());
+            return cached;
+        }
+        signing = new Signing(s, localCeId, SignatureCredentials.own(s, localCeId), SignatureCredentials.peer(s));
+        return signing;
     }
 
     /**

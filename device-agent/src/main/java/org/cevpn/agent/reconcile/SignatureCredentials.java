@@ -72,13 +72,7 @@ final class SignatureCredentials {
         } catch (CertificateException e) {
             throw new ConfigurationException("local-credentials/certificate is not a DER X.509 certificate");
         }
-        try {
-            certificate.checkValidity();
-        } catch (CertificateExpiredException e) {
-            throw new ConfigurationException("this CE's certificate expired on " + certificate.getNotAfter().toInstant());
-        } catch (CertificateNotYetValidException e) {
-            throw new ConfigurationException("this CE's certificate is not valid before " + certificate.getNotBefore().toInstant());
-        }
+        checkValidity(certificate);
         if (!hasDnsName(certificate, localCeId)) {
             throw new ConfigurationException("this CE's certificate (" + certificate.getSubjectX500Principal()
                     + ") does not carry its ce-id '" + localCeId + "' as a subjectAltName dNSName");
@@ -117,6 +111,17 @@ final class SignatureCredentials {
             throw new ConfigurationException("local-credentials/private-key does not belong to the certificate");
         }
         return new Credentials.OwnCertificate(List.of(certificate), key, scheme);
+    }
+
+    /** Whether this CE's certificate is valid now (checked on every use: it may have expired since it was read). */
+    static void checkValidity(X509Certificate certificate) {
+        try {
+            certificate.checkValidity();
+        } catch (CertificateExpiredException e) {
+            throw new ConfigurationException("this CE's certificate expired on " + certificate.getNotAfter().toInstant());
+        } catch (CertificateNotYetValidException e) {
+            throw new ConfigurationException("this CE's certificate is not valid before " + certificate.getNotBefore().toInstant());
+        }
     }
 
     /** How the peer's certificate is checked: a chain to the configured CAs; RSA (PKCS#1, PSS) or ECDSA with SHA-2. */
