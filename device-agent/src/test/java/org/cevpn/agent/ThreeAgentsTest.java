@@ -261,5 +261,15 @@ class ThreeAgentsTest {
         await("A's selector drop", Duration.ofSeconds(2), () -> a.dataPlane().sad().all().stream()
                 .anyMatch(sa -> sa.stats().drops(org.cevpn.ipsec.esp.DropReason.SELECTOR_MISMATCH) == 1));
         crosses(portA, portB, "10.1.0.5", "10.2.0.7");
+
+        // A configured prefix wins over a learned route through another peer that overlaps it.
+        a.tunnelRoutes().addRoute(B, IpPrefix.parse("10.30.0.0/16"));
+        edit(a, "<ce-device xmlns=\"" + CE + "\"><vpn-configuration><configuration-version>2</configuration-version><peer><sp-address>"
+                + d.getHostAddress() + "</sp-address><remote-prefix>10.30.1.0/24</remote-prefix></peer></vpn-configuration></ce-device>");
+        await("the overlapping learned route withdrawn", Duration.ofSeconds(5),
+                () -> !a.tunnelRoutes().learnedRoutes().get(B).contains(IpPrefix.parse("10.30.0.0/16")));
+        assertTrue(a.tunnelRoutes().learnedRoutes().get(B).contains(IpPrefix.parse("10.2.0.0/16")));
+        crosses(portA, portB, "10.1.0.5", "10.2.0.7");
+        doesNotCross(a, portA, portB, "10.1.0.5", "10.30.9.9");
     }
 }

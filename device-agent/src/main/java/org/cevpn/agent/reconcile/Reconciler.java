@@ -148,6 +148,7 @@ public final class Reconciler implements TunnelRoutes {
                 return out;
             });
         }
+        withdrawLearnedRoutesConfiguredElsewhere();
         long version = config.configurationVersion().orElse(0L);
         if (version != 0 && version != appliedVersion) {
             appliedVersion = version;
@@ -254,6 +255,25 @@ public final class Reconciler implements TunnelRoutes {
         Map<InetAddress, List<IpPrefix>> out = new HashMap<>();
         learned.forEach((peer, routes) -> out.put(peer, List.copyOf(routes)));
         return Map.copyOf(out);
+    }
+
+    /**
+     * A configured remote prefix wins over a learned route through another peer that overlaps it (one next hop per
+     * destination, as {@link #addRoute} keeps it): such learned routes are withdrawn, said in the log. Under the lock.
+     */
+    private void withdrawLearnedRoutesConfiguredElsewhere() {
+        for (var entry : learned.entrySet()) {
+            InetAddress peer = entry.getKey();
+            List<IpPrefix> dropped = entry.getValue().stream().filter(route -> applied.values().stream()
+                    .filter(other -> !other.spAddress().equals(peer))
+                    .anyMatch(other -> other.remotePrefixes().stream().anyMatch(route::overlaps))).toList();
+            if (!dropped.isEmpty()) {
+                LOG.warn("learned routes {} via {} withdrawn: configured remote prefixes of another peer overlap them", dropped,
+                        peer.getHostAddress());
+                dropped.forEach(entry.getValue()::remove);
+                applyRoutes(peer, PeerTranslation.ipIpRoutes(applied.get(peer), entry.getValue()));
+            }
+        }
     }
 
     private PeerTuple dynamicPeer(InetAddress peer) {
