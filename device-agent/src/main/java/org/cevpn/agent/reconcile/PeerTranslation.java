@@ -170,12 +170,15 @@ public final class PeerTranslation {
     }
 
     public static TunnelPolicy policy(PeerTuple peer, PreConfiguration pre) {
+        if (peer.tunnel().dynamicRouting()) {
+            // Draft §5: with dynamic routing the routing protocol's hellos watch the tunnel; no IKE liveness checks.
+            pre = new PreConfiguration(pre.spAddress(), pre.pullInterval(), pre.minRetryWait(), pre.retryInterval(),
+                    pre.backoffLimit(), pre.alarmThreshold(), Duration.ZERO);
+        }
         boolean permanent = peer.tunnel().permanent();
         Duration backoffLimit = pre.backoffLimit().compareTo(pre.retryInterval()) < 0 ? pre.retryInterval() : pre.backoffLimit();
-        // Draft §5: with dynamic routing the routing protocol's hellos watch the tunnel; no IKE liveness checks.
-        Duration liveness = peer.tunnel().dynamicRouting() ? Duration.ZERO : pre.livenessInterval();
         return new TunnelPolicy(permanent, pre.minRetryWait(), pre.retryInterval(), backoffLimit,
-                peer.ike().lifetime(), peer.childSa().lifetime(), 0.1, 0.1, liveness,
+                peer.ike().lifetime(), peer.childSa().lifetime(), 0.1, 0.1, pre.livenessInterval(),
                 permanent ? Duration.ZERO : peer.tunnel().idleTimeout(), NAT_KEEPALIVE);
     }
 
