@@ -185,6 +185,19 @@ class ThreeAgentsTest {
         String events = notifications(a);
         assertTrue(events.contains("<negotiation-alarm") && events.contains("major"), events);
         assertTrue(!events.contains("<tunnel-up"), events);
+
+        // The right CE now, but A was given another provider's CA: C's certificate does not chain to it.
+        TestCa stranger = new TestCa("another provider CA");
+        edit(a, "<ce-device xmlns=\"" + CE + "\"><vpn-configuration><configuration-version>2</configuration-version>"
+                + "<local-credentials nc:operation=\"replace\"><private-key>" + ce1.privateKeyBase64() + "</private-key><certificate>"
+                + ce1.certificateBase64() + "</certificate><ca-certificate>" + stranger.certificateBase64() + "</ca-certificate>"
+                + "</local-credentials><peer><sp-address>" + C.getHostAddress() + "</sp-address><ce-id>ce3</ce-id></peer>"
+                + "</vpn-configuration></ce-device>");
+        await("the alarm for the foreign certificate", Duration.ofSeconds(40), () -> {
+            TunnelState t = a.tunnels().get(C);
+            return t != null && t.state().equals("alarmed") && t.lastError().orElse("").contains("certificate chain rejected");
+        });
+        assertTrue(a.tunnels().get(C).lastError().orElseThrow().startsWith("AUTHENTICATION_FAILED"), a.tunnels().get(C).toString());
     }
 
     /** A permanent transport-ip-in-ip peer with dynamic routing: no remote prefix, its routes are learned. */
