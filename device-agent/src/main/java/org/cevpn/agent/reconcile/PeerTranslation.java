@@ -32,10 +32,12 @@ import org.cevpn.ipsec.ike.task.IkeAuthConfig;
 import org.cevpn.ipsec.ike.task.Identity;
 
 /**
- * A peer tuple in the IKE engine's terms: identities (the CE ids, as ID_KEY_ID — cevpn-types ce-id), the
- * credentials, the child SA proposal and traffic selectors ({@link PeerConfig}), and the tunnel policy from
- * the tunnel information and the pre-configuration timers ({@link TunnelPolicy}). What this agent does not
- * implement yet is refused with a {@link ConfigurationException}, never approximated.
+ * A peer tuple in the IKE engine's terms: identities (the CE ids — cevpn-types ce-id — as ID_KEY_ID with a
+ * pre-shared key, as ID_FQDN with certificates, see {@link SignatureCredentials}), the credentials, the child SA
+ * proposal and traffic selectors by ipsec-mode ({@link PeerConfig}), the routes of a transport-ip-in-ip tunnel
+ * ({@link IpIpRoutes}), and the tunnel policy from the tunnel information and the pre-configuration timers
+ * ({@link TunnelPolicy}). What this agent does not implement is refused with a {@link ConfigurationException},
+ * never approximated.
  */
 public final class PeerTranslation {
     /** NAT keepalives only go out when IKE found a NAT; 20 s is the RFC 3948 suggestion. */
