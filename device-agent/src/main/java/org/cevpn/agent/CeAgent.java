@@ -287,6 +287,11 @@ public final class CeAgent implements AutoCloseable {
         return events;
     }
 
+    /** The routes learned over dynamic-routing peers' tunnels: what a routing daemon adapter calls. */
+    public org.cevpn.agent.reconcile.TunnelRoutes tunnelRoutes() {
+        return reconciler;
+    }
+
     public Map<InetAddress, TunnelState> tunnels() {
         return reconciler.states();
     }

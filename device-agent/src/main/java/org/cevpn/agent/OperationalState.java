@@ -98,7 +98,7 @@ final class OperationalState implements StateData {
                         .withNodeIdentifier(NodeIdentifierWithPredicates.of(q("child-sa"), q("inbound-spi"), in))
                         .withChild(ImmutableNodes.leafNode(q("inbound-spi"), in))
                         .withChild(ImmutableNodes.leafNode(q("outbound-spi"), Uint32.fromIntBits(c.outboundSpi())))
-                        .withChild(ImmutableNodes.leafNode(q("ipsec-mode"), "tunnel"))
+                        .withChild(ImmutableNodes.leafNode(q("ipsec-mode"), c.ipsecMode()))
                         .withChild(ImmutableNodes.leafNode(q("established-at"), c.establishedAt().toString()))
                         .withChild(stats).build());
             }

@@ -44,6 +44,17 @@ public record IpPrefix(InetAddress address, int length) {
         return InetAddress.ofLiteral(hostAddress(a));
     }
 
+    /** Whether the two prefixes share an address (prefixes are nested or disjoint). */
+    public boolean overlaps(IpPrefix other) {
+        byte[] a = address.getAddress();
+        byte[] b = other.address.getAddress();
+        if (a.length != b.length) {
+            return false;
+        }
+        return java.util.Arrays.compareUnsigned(a, other.lastAddress().getAddress()) <= 0
+                && java.util.Arrays.compareUnsigned(b, lastAddress().getAddress()) <= 0;
+    }
+
     private static String hostAddress(byte[] a) {
         try {
             return InetAddress.getByAddress(a).getHostAddress();

@@ -1,5 +1,6 @@
 package org.cevpn.agent.reconcile;
 
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,14 +34,20 @@ import org.cevpn.ipsec.ike.task.IkeAuthConfig;
 import org.cevpn.ipsec.ike.task.Identity;
 
 /**
- * A peer tuple in the IKE engine's terms: identities (the CE ids, as ID_KEY_ID — cevpn-types ce-id), the
- * credentials, the child SA proposal and traffic selectors ({@link PeerConfig}), and the tunnel policy from
- * the tunnel information and the pre-configuration timers ({@link TunnelPolicy}). What this agent does not
- * implement yet is refused with a {@link ConfigurationException}, never approximated.
+ * A peer tuple in the IKE engine's terms: identities (the CE ids — cevpn-types ce-id — as ID_KEY_ID with a
+ * pre-shared key, as ID_FQDN with certificates, see {@link SignatureCredentials}), the credentials, the child SA
+ * proposal and traffic selectors by ipsec-mode ({@link PeerConfig}), the routes of a transport-ip-in-ip tunnel
+ * ({@link IpIpRoutes}), and the tunnel policy from the tunnel information and the pre-configuration timers
+ * ({@link TunnelPolicy}). What this agent does not implement is refused with a {@link ConfigurationException},
+ * never approximated.
  */
 public final class PeerTranslation {
     /** NAT keepalives only go out when IKE found a NAT; 20 s is the RFC 3948 suggestion. */
     private static final Duration NAT_KEEPALIVE = Duration.ofSeconds(20);
+    /** IP protocol 4: IPv4 in IP, what a transport-ip-in-ip SA protects (RFC 3884 §2). */
+    private static final int IP_IN_IP = 4;
+    /** IP protocol 41: IPv6 in IP. */
+    private static final int IPV6_IN_IP = 41;
 
     private final int ikePort;
     private final int natTPort;
@@ -55,27 +62,38 @@ public final class PeerTranslation {
         return natTPort;
     }
 
-    /** @param localCeId this CE's id: its IKEv2 identity */
-    public PeerConfig peerConfig(String localCeId, PeerTuple peer) {
-        if (peer.tunnel().ipsecMode() != TunnelInformation.IpsecMode.TUNNEL) {
-            throw new ConfigurationException("ipsec-mode transport-ip-in-ip is not implemented by this agent yet");
+    /**
+     * @param localCeId this CE's id: its IKEv2 identity
+     * @param localSp   this CE's SP-space address: one end of a transport-ip-in-ip tunnel
+     */
+    public PeerConfig peerConfig(String localCeId, InetAddress localSp, PeerTuple peer) {
+        if (peer.tunnel().dynamicRouting() && peer.tunnel().ipsecMode() == TunnelInformation.IpsecMode.TUNNEL) {
+            throw new ConfigurationException("dynamic routing runs over transport-ip-in-ip tunnels in this agent (RFC 3884):"
+                    + " a tunnel-mode SA's traffic selectors would have to be renegotiated for every route learned");
         }
-        if (peer.remotePrefixes().isEmpty()) {
-            throw new ConfigurationException("a peer without remote prefixes (dynamic routing) is not implemented yet");
+        if (peer.remotePrefixes().isEmpty() && !peer.tunnel().dynamicRouting()) {
+            throw new ConfigurationException("a peer without dynamic routing needs remote prefixes");
         }
+        Identity me;
+        Identity them;
         Credentials.Own own;
         Credentials.Peer theirs;
         switch (peer.authentication()) {
             case Authentication.PreSharedKey psk -> {
+                me = keyId(localCeId);
+                them = keyId(peer.ceId());
                 own = new Credentials.OwnSharedKey(psk.key().octets());
                 theirs = new Credentials.PeerSharedKey(psk.key().octets());
             }
-            case Authentication.Signature s ->
-                    throw new ConfigurationException("digital-signature authentication is not implemented by this agent yet");
+            case Authentication.Signature s -> {
+                me = SignatureCredentials.identity(localCeId, "this CE's");
+                them = SignatureCredentials.identity(peer.ceId(), "the peer's");
+                Signing signing = signing(s, localCeId);
+                own = signing.own();
+                theirs = signing.peer();
+            }
         }
-        ChildSaConfig child = new ChildSaConfig(espProposals(peer.childSa()), selectors(peer.localPrefixes()),
-                selectors(peer.remotePrefixes()));
-        IkeAuthConfig auth = new IkeAuthConfig(keyId(localCeId), own, keyId(peer.ceId()), theirs, true, child);
+        IkeAuthConfig auth = new IkeAuthConfig(me, own, them, theirs, true, childSa(localSp, peer));
         return new PeerConfig(peer.spAddress(), ikePort, natTPort, auth).withIkeProposals(List.of(ikeProposal(peer.ike())));
     }
 
@@ -99,7 +117,88 @@ public final class PeerTranslation {
         return new Proposal(1, ProtocolId.IKE.value(), Octets.EMPTY, t);
     }
 
+    /** This CE's signature credentials in the engine's terms; all its peers share them. */
+    private record Signing(Authentication.Signature from, String ceId, Credentials.OwnCertificate own,
+                           Credentials.PeerCertificate peer) {
+    }
+
+    private Signing signing;
+
+    /**
+     * Every digital-signature peer uses the same local credentials, and checking them (parsing, a probe signature)
+     * costs up to milliseconds with RSA: done once per credentials, the validity dates on every use.
+     */
+    private synchronized Signing signing(Authentication.Signature s, String localCeId) {
+        Signing cached = signing;
+        if (cached != null && cached.from().equals(s) && cached.ceId().equals(localCeId)) {
+            SignatureCredentials.checkValidity(cached.own().chain().getFirst());
+            return cached;
+        }
+        signing = new Signing(s, localCeId, SignatureCredentials.own(s, localCeId), SignatureCredentials.peer(s));
+        return signing;
+    }
+
+    /**
+     * Tunnel mode: the customer prefixes are the traffic selectors. Transport mode over IP-in-IP (RFC 3884 §2,
+     * draft §5): the SA protects IP protocol 4 between the two SP-space addresses and nothing else; which customer
+     * packets enter that IP-in-IP tunnel is the virtual interface's routing ({@link #ipIpRoutes}).
+     */
+    static ChildSaConfig childSa(InetAddress localSp, PeerTuple peer) {
+        return switch (peer.tunnel().ipsecMode()) {
+            case TUNNEL -> new ChildSaConfig(espProposals(peer.childSa()), selectors(peer.localPrefixes()),
+                    selectors(peer.remotePrefixes()));
+            case TRANSPORT_IP_IN_IP -> {
+                if (localSp.getClass() != peer.spAddress().getClass()) {
+                    throw new ConfigurationException("transport-ip-in-ip needs both SP addresses in one address family");
+                }
+                // Protocol 4 carries IPv4 customer packets, 41 IPv6 ones (RFC 2473): one selector per family in use;
+                // both when routes are learned, since either family may be.
+                List<Integer> protocols = peer.tunnel().dynamicRouting() ? List.of(IP_IN_IP, IPV6_IN_IP)
+                        : java.util.stream.Stream.concat(peer.localPrefixes().stream(), peer.remotePrefixes().stream())
+                        .map(p -> p.address() instanceof java.net.Inet4Address ? IP_IN_IP : IPV6_IN_IP).distinct().sorted().toList();
+                yield new ChildSaConfig(espProposals(peer.childSa()), protocols.stream().map(p -> ipIp(localSp, p)).toList(),
+                        protocols.stream().map(p -> ipIp(peer.spAddress(), p)).toList(), true);
+            }
+        };
+    }
+
+    /**
+     * The routes of the IP-in-IP interface to {@code peer}: this site's prefixes and the peer site's. With dynamic
+     * routing, the configured remote prefixes are static routes to which the learned ones are added
+     * ({@code learned}); the site's own prefixes are the intra-site routing's business, so any destination may
+     * come out of the tunnel into the site.
+     */
+    public static IpIpRoutes ipIpRoutes(PeerTuple peer, java.util.Collection<IpPrefix> learned) {
+        List<IpPrefix> remote = java.util.stream.Stream.concat(peer.remotePrefixes().stream(), learned.stream()).distinct().toList();
+        List<IpPrefix> local = peer.tunnel().dynamicRouting()
+                ? List.of(IpPrefix.parse("0.0.0.0/0"), IpPrefix.parse("::/0")) : peer.localPrefixes();
+        return new IpIpRoutes(dataPlaneSelectors(local), dataPlaneSelectors(remote));
+    }
+
+    /** What a transport-ip-in-ip child SA carries (its data plane selectors). */
+    public record IpIpRoutes(List<org.cevpn.ipsec.esp.TrafficSelector> local, List<org.cevpn.ipsec.esp.TrafficSelector> remote) {
+        public IpIpRoutes {
+            local = List.copyOf(local);
+            remote = List.copyOf(remote);
+        }
+    }
+
+    private static TrafficSelector ipIp(InetAddress host, int protocol) {
+        TrafficSelector any = TrafficSelector.range(host, host);
+        return new TrafficSelector(any.type(), protocol, 0, 65535, any.startAddress(), any.endAddress());
+    }
+
+    private static List<org.cevpn.ipsec.esp.TrafficSelector> dataPlaneSelectors(List<IpPrefix> prefixes) {
+        return prefixes.stream().map(p -> new org.cevpn.ipsec.esp.TrafficSelector(p.address(), p.lastAddress(), 0, 0, 65535))
+                .toList();
+    }
+
     public static TunnelPolicy policy(PeerTuple peer, PreConfiguration pre) {
+        if (peer.tunnel().dynamicRouting()) {
+            // Draft §5: with dynamic routing the routing protocol's hellos watch the tunnel; no IKE liveness checks.
+            pre = new PreConfiguration(pre.spAddress(), pre.pullInterval(), pre.minRetryWait(), pre.retryInterval(),
+                    pre.backoffLimit(), pre.alarmThreshold(), Duration.ZERO);
+        }
         boolean permanent = peer.tunnel().permanent();
         Duration backoffLimit = pre.backoffLimit().compareTo(pre.retryInterval()) < 0 ? pre.retryInterval() : pre.backoffLimit();
         return new TunnelPolicy(permanent, pre.minRetryWait(), pre.retryInterval(), backoffLimit,

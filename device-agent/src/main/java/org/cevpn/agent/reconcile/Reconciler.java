@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.cevpn.agent.config.CeConfiguration;
 import org.cevpn.agent.config.ConfigurationException;
+import org.cevpn.agent.config.IpPrefix;
 import org.cevpn.agent.config.PeerTuple;
 import org.cevpn.ipsec.ike.engine.ChildSaInstaller;
 import org.cevpn.ipsec.ike.engine.IkeEngine;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * DELETE and is forgotten, so nothing retries it (draft §3.6). The engine's events ({@link #onEvent}, on
  * the IKE thread) install and remove child SAs in the SAD, make the operational state and the notifications.
  */
-public final class Reconciler {
+public final class Reconciler implements TunnelRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
     private final IkeEngine engine;
@@ -56,6 +57,15 @@ public final class Reconciler {
     private final Set<InetAddress> pendingDeletes = new HashSet<>();
     /** Peers with a raised negotiation alarm (IKE thread only). */
     private final Set<InetAddress> alarmed = new HashSet<>();
+    /** The IP-in-IP interface's routes of transport-ip-in-ip peers (IKE thread only). */
+    private final Map<InetAddress, PeerTranslation.IpIpRoutes> ipIpRoutes = new HashMap<>();
+    /**
+     * The last AUTHENTICATION_FAILED of a negotiation not yet ended (IKE thread only): the IKE SA's end reports it
+     * as the failure, so that last-error and the alarm say the peer's credentials were refused, and why.
+     */
+    private final Map<InetAddress, String> authenticationFailures = new HashMap<>();
+    /** Routes learned over dynamic-routing peers' tunnels ({@link TunnelRoutes}); guarded by {@code this}. */
+    private final Map<InetAddress, Set<IpPrefix>> learned = new HashMap<>();
     private final ConcurrentHashMap<InetAddress, TunnelState> states = new ConcurrentHashMap<>();
     private final AtomicLong refusedPeers = new AtomicLong();
     private volatile long appliedVersion;
@@ -93,6 +103,7 @@ public final class Reconciler {
         for (InetAddress peer : removed) {
             PeerTuple old = applied.remove(peer);
             appliedPolicies.remove(peer);
+            learned.remove(peer);
             LOG.info("peer {} ({}) removed", peer.getHostAddress(), old.ceId());
             service.submit(e -> remove(peer, old, "peer-removed"));
         }
@@ -101,7 +112,7 @@ public final class Reconciler {
             PeerConfig peerConfig;
             TunnelPolicy policy;
             try {
-                peerConfig = translation.peerConfig(config.ceId(), tuple);
+                peerConfig = translation.peerConfig(config.ceId(), config.preConfiguration().spAddress(), tuple);
                 policy = PeerTranslation.policy(tuple, config.preConfiguration());
             } catch (ConfigurationException | IllegalArgumentException e) {
                 // Counted and visible in the peer's last-error; an old tunnel for it does not outlive the change.
@@ -109,6 +120,7 @@ public final class Reconciler {
                 LOG.warn("peer {} not set up: {}", peer.getHostAddress(), e.getMessage());
                 PeerTuple old = applied.remove(peer);
                 appliedPolicies.remove(peer);
+                learned.remove(peer);
                 String why = "not set up: " + e.getMessage();
                 service.submit(en -> {
                     List<Outbound> out = old == null ? List.of() : remove(peer, old, "configuration-changed");
@@ -123,14 +135,20 @@ public final class Reconciler {
             }
             applied.put(peer, tuple);
             appliedPolicies.put(peer, policy);
+            learned.remove(peer); // a changed tunnel starts without learned routes: its routing adjacency starts over
+            PeerTranslation.IpIpRoutes routes = PeerTranslation.ipIpRoutes(tuple, Set.of());
             service.submit(e -> {
                 List<Outbound> out = old == null ? List.of() : remove(peer, old, "configuration-changed");
                 engine.putPeer(peerConfig);
                 supervisor.putPeer(peer, policy);
+                if (peerConfig.auth().child().transportMode()) {
+                    ipIpRoutes.put(peer, routes);
+                }
                 states.put(peer, TunnelState.idle(peer, tuple.ceId(), tuple.vpnId()).withState(policy.permanent() ? "connecting" : "idle"));
                 return out;
             });
         }
+        withdrawLearnedRoutesConfiguredElsewhere();
         long version = config.configurationVersion().orElse(0L);
         if (version != 0 && version != appliedVersion) {
             appliedVersion = version;
@@ -187,8 +205,120 @@ public final class Reconciler {
         });
     }
 
+    @Override
+    public void addRoute(InetAddress peer, IpPrefix prefix) {
+        java.util.concurrent.CountDownLatch done;
+        synchronized (this) {
+            PeerTuple tuple = dynamicPeer(peer);
+            for (PeerTuple other : applied.values()) {
+                if (other.spAddress().equals(peer)) {
+                    continue;
+                }
+                List<IpPrefix> via = new ArrayList<>(other.remotePrefixes());
+                via.addAll(learned.getOrDefault(other.spAddress(), Set.of()));
+                for (IpPrefix p : via) {
+                    if (p.overlaps(prefix)) {
+                        throw new IllegalArgumentException(prefix + " overlaps " + p + ", routed via " + other.spAddress().getHostAddress()
+                                + ": a destination has one next hop");
+                    }
+                }
+            }
+            Set<IpPrefix> mine = learned.computeIfAbsent(peer, p -> new java.util.LinkedHashSet<>());
+            if (!mine.add(prefix)) {
+                return;
+            }
+            // Queued under the lock: route changes reach the IKE thread in the order they were made.
+            done = applyRoutes(peer, PeerTranslation.ipIpRoutes(tuple, mine));
+        }
+        LOG.info("route {} via {} learned", prefix, peer.getHostAddress());
+        await(done, peer);
+    }
+
+    @Override
+    public void removeRoute(InetAddress peer, IpPrefix prefix) {
+        java.util.concurrent.CountDownLatch done;
+        synchronized (this) {
+            PeerTuple tuple = dynamicPeer(peer);
+            Set<IpPrefix> mine = learned.getOrDefault(peer, Set.of());
+            if (!mine.contains(prefix)) {
+                return;
+            }
+            mine.remove(prefix);
+            done = applyRoutes(peer, PeerTranslation.ipIpRoutes(tuple, mine));
+        }
+        LOG.info("route {} via {} withdrawn", prefix, peer.getHostAddress());
+        await(done, peer);
+    }
+
+    @Override
+    public synchronized Map<InetAddress, List<IpPrefix>> learnedRoutes() {
+        Map<InetAddress, List<IpPrefix>> out = new HashMap<>();
+        learned.forEach((peer, routes) -> out.put(peer, List.copyOf(routes)));
+        return Map.copyOf(out);
+    }
+
+    /**
+     * A configured remote prefix wins over a learned route through another peer that overlaps it (one next hop per
+     * destination, as {@link #addRoute} keeps it): such learned routes are withdrawn, said in the log. Under the lock.
+     */
+    private void withdrawLearnedRoutesConfiguredElsewhere() {
+        for (var entry : learned.entrySet()) {
+            InetAddress peer = entry.getKey();
+            List<IpPrefix> dropped = entry.getValue().stream().filter(route -> applied.values().stream()
+                    .filter(other -> !other.spAddress().equals(peer))
+                    .anyMatch(other -> other.remotePrefixes().stream().anyMatch(route::overlaps))).toList();
+            if (!dropped.isEmpty()) {
+                LOG.warn("learned routes {} via {} withdrawn: configured remote prefixes of another peer overlap them", dropped,
+                        peer.getHostAddress());
+                dropped.forEach(entry.getValue()::remove);
+                applyRoutes(peer, PeerTranslation.ipIpRoutes(applied.get(peer), entry.getValue()));
+            }
+        }
+    }
+
+    private PeerTuple dynamicPeer(InetAddress peer) {
+        PeerTuple tuple = applied.get(peer);
+        if (tuple == null || !tuple.tunnel().dynamicRouting()) {
+            throw new IllegalArgumentException("no dynamic-routing peer " + peer.getHostAddress() + " is configured");
+        }
+        return tuple;
+    }
+
+    /**
+     * On the IKE thread, after any set-up already submitted for the peer: the routes for later child SAs and for
+     * the installed ones. The latch opens when they are in force.
+     */
+    private java.util.concurrent.CountDownLatch applyRoutes(InetAddress peer, PeerTranslation.IpIpRoutes routes) {
+        if (service == null) {
+            throw new IllegalStateException("no IKE service attached");
+        }
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        service.submit(e -> {
+            if (ipIpRoutes.containsKey(peer)) {
+                ipIpRoutes.put(peer, routes);
+                installer.replaceIpIpRoutes(peer, routes.local(), routes.remote());
+            }
+            done.countDown();
+            return List.of();
+        });
+        return done;
+    }
+
+    /** Waits (at most 2 s) so that the caller's route change is in force when it returns. */
+    private static void await(java.util.concurrent.CountDownLatch done, InetAddress peer) {
+        try {
+            if (!done.await(2, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("route change for {} still queued after 2 s", peer.getHostAddress());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** IKE thread: stop supervising, delete the IKE SA (now or when it can), forget the peer. */
     private List<Outbound> remove(InetAddress peer, PeerTuple old, String reason) {
+        ipIpRoutes.remove(peer);
+        authenticationFailures.remove(peer);
         supervisor.removePeer(peer);
         engine.removePeer(peer);
         states.remove(peer);
@@ -223,23 +353,39 @@ public final class Reconciler {
     /** The engine's events (the IkeService listener, IKE thread): SAD, operational state, notifications. */
     public void onEvent(IkeEvent event) {
         switch (event) {
-            case IkeEvent.IkeSaUp up -> update(up.peer(), s -> s.up(up.initiatorSpi(), up.responderSpi(), up.weInitiated(),
+            case IkeEvent.IkeSaUp up -> {
+                authenticationFailures.remove(up.peer());
+                update(up.peer(), s -> s.up(up.initiatorSpi(), up.responderSpi(), up.weInitiated(),
                     clock.instant()));
+            }
             case IkeEvent.ChildSaUp up -> {
                 // The tuple's child-sa lifetime and lifetime-octets as the SAD's hard limits, soft ones
                 // (the rekey) at a jittered fraction of them; jitter is no secret, any generator does.
                 TunnelPolicy policy = appliedPolicies.get(up.peer());
-                installer.install(up.child(), natT(up.peer()), policy == null ? org.cevpn.ipsec.esp.Lifetime.UNLIMITED
-                        : policy.childSaLifetime(java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
+                org.cevpn.ipsec.esp.Lifetime lifetime = policy == null ? org.cevpn.ipsec.esp.Lifetime.UNLIMITED
+                        : policy.childSaLifetime(java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+                if (up.child().transportMode()) {
+                    PeerTranslation.IpIpRoutes routes = ipIpRoutes.get(up.peer());
+                    if (routes == null) {
+                        // Only a peer configured for transport mode gets such a child; this one is being removed.
+                        LOG.warn("transport-mode child SA with {} that has no IP-in-IP routes: not installed", up.peer().getHostAddress());
+                        return;
+                    }
+                    installer.installIpIp(up.child(), natT(up.peer()), routes.local(), routes.remote(), lifetime);
+                } else {
+                    installer.install(up.child(), natT(up.peer()), lifetime);
+                }
                 TunnelState s = states.get(up.peer());
                 boolean first = s != null && s.children().isEmpty();
                 update(up.peer(), st -> {
                     List<TunnelState.Child> c = new ArrayList<>(st.children());
-                    c.add(new TunnelState.Child(up.child().inboundSpi(), up.child().outboundSpi(), clock.instant()));
+                    c.add(new TunnelState.Child(up.child().inboundSpi(), up.child().outboundSpi(), clock.instant(),
+                            up.child().transportMode() ? "transport-ip-in-ip" : "tunnel"));
                     return st.withChildren(c);
                 });
                 if (first) {
-                    notifications.accept(new AgentNotification.TunnelUp(up.peer(), s.peerCeId(), s.vpnId(), "tunnel"));
+                    notifications.accept(new AgentNotification.TunnelUp(up.peer(), s.peerCeId(), s.vpnId(),
+                            up.child().transportMode() ? "transport-ip-in-ip" : "tunnel"));
                     if (alarmed.remove(up.peer())) {
                         notifications.accept(new AgentNotification.NegotiationAlarm(up.peer(), s.peerCeId(), "cleared", 0,
                                 "tunnel up"));
@@ -262,7 +408,8 @@ public final class Reconciler {
                 }
                 int failures = supervisor.failures(down.peer());
                 boolean wasUp = before.state().equals("established");
-                String reason = down.reason();
+                String auth = authenticationFailures.remove(down.peer());
+                String reason = auth != null ? "AUTHENTICATION_FAILED: " + auth : down.reason();
                 update(down.peer(), s -> s.down(failures == 0 ? "idle" : alarmed.contains(down.peer()) ? "alarmed" : "backing-off",
                         failures, Optional.of(reason).filter(r -> !wasUp).or(s::lastError)));
                 if (wasUp) {
@@ -275,7 +422,10 @@ public final class Reconciler {
                             failures, Optional.ofNullable(states.get(down.peer())).flatMap(TunnelState::lastError).orElse(reason)));
                 }
             }
-            case IkeEvent.AuthenticationFailed f -> update(f.peer(), s -> s.withError("AUTHENTICATION_FAILED: " + f.reason()));
+            case IkeEvent.AuthenticationFailed f -> {
+                authenticationFailures.put(f.peer(), f.reason());
+                update(f.peer(), s -> s.withError("AUTHENTICATION_FAILED: " + f.reason()));
+            }
             case IkeEvent.ExchangeFailed f -> update(f.peer(), s -> s.withError(f.reason()));
             case IkeEvent.UnknownPeer u -> LOG.info("IKE from unknown peer {}: {}", u.from(), u.reason());
             default -> { }

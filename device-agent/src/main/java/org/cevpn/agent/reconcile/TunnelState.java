@@ -18,8 +18,11 @@ public record TunnelState(InetAddress peer, String peerCeId, String vpnId, Strin
         children = List.copyOf(children);
     }
 
-    /** A child SA pair; the counters are read from the SAD when state is served. */
-    public record Child(int inboundSpi, int outboundSpi, Instant establishedAt) {
+    /**
+     * A child SA pair; the counters are read from the SAD when state is served. {@code ipsecMode}: the
+     * cvt:ipsec-mode name, tunnel or transport-ip-in-ip.
+     */
+    public record Child(int inboundSpi, int outboundSpi, Instant establishedAt, String ipsecMode) {
     }
 
     static TunnelState idle(InetAddress peer, String ceId, String vpnId) {

@@ -24,6 +24,8 @@ import org.cevpn.agent.config.Secret;
 import org.cevpn.agent.config.TunnelInformation;
 import org.cevpn.agent.config.TunnelInformation.Establishment;
 import org.cevpn.agent.config.TunnelInformation.IpsecMode;
+import org.cevpn.agent.TestCa;
+import org.cevpn.ipsec.ike.crypto.SignatureScheme;
 import org.cevpn.ipsec.ike.message.IdType;
 import org.cevpn.ipsec.ike.message.TransformType;
 import org.cevpn.ipsec.ike.task.Credentials;
@@ -32,6 +34,7 @@ import org.junit.jupiter.api.Test;
 /** Peer tuples in the engine's terms, and what the agent refuses rather than approximates. */
 class PeerTranslationTest {
     static final InetAddress PEER = InetAddress.ofLiteral("192.0.2.2");
+    static final InetAddress SP = InetAddress.ofLiteral("192.0.2.1");
     static final PreConfiguration PRE = new PreConfiguration(InetAddress.ofLiteral("192.0.2.1"), Duration.ofSeconds(900),
             Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(1800), 6, Duration.ofSeconds(30));
 
@@ -48,7 +51,7 @@ class PeerTranslationTest {
     void pskTupleBecomesKeyIdIdentitiesSharedKeysSelectorsAndOneEspSuiteWithOptionalPfs() {
         var child = new ChildSaProposal(Encryption.AES_CBC, 128, Integrity.HMAC_SHA2_256_128, Optional.of(DhGroup.CURVE25519),
                 Duration.ofSeconds(1800), 0);
-        var config = new PeerTranslation(500, 4500).peerConfig("ce1",
+        var config = new PeerTranslation(500, 4500).peerConfig("ce1", SP,
                 tuple(psk(), child, TunnelInformation.DEFAULT, List.of(IpPrefix.parse("10.2.0.0/16"))));
         assertEquals(PEER, config.address());
         assertEquals(IdType.KEY_ID.value(), config.auth().local().idType());
@@ -83,16 +86,99 @@ class PeerTranslationTest {
     }
 
     @Test
-    void whatIsNotImplementedIsRefusedWithAClearError() {
-        var t = new PeerTranslation(500, 4500);
+    void transportIpInIpProtectsProtocol4BetweenTheSpAddressesAndRoutesTheCustomerPrefixes() {
         var remote = List.of(IpPrefix.parse("10.2.0.0/16"));
-        var signature = new Authentication.Signature(new Secret(new byte[] {1}), "MIIB", List.of("MIIC"));
-        assertTrue(assertThrows(ConfigurationException.class, () -> t.peerConfig("ce1",
-                tuple(signature, ChildSaProposal.DEFAULT, TunnelInformation.DEFAULT, remote))).getMessage().contains("digital-signature"));
-        assertTrue(assertThrows(ConfigurationException.class, () -> t.peerConfig("ce1", tuple(psk(), ChildSaProposal.DEFAULT,
-                new TunnelInformation(Establishment.PERMANENT, IpsecMode.TRANSPORT_IP_IN_IP, true, Duration.ZERO), remote)))
-                .getMessage().contains("transport-ip-in-ip"));
-        assertTrue(assertThrows(ConfigurationException.class, () -> t.peerConfig("ce1",
+        var tuple = tuple(psk(), ChildSaProposal.DEFAULT,
+                new TunnelInformation(Establishment.PERMANENT, IpsecMode.TRANSPORT_IP_IN_IP, false, Duration.ZERO), remote);
+        var child = new PeerTranslation(500, 4500).peerConfig("ce1", SP, tuple).auth().child();
+        assertTrue(child.transportMode());
+        var local = child.local().getFirst();
+        var far = child.remote().getFirst();
+        assertEquals(List.of(4, 4), List.of(local.ipProtocol(), far.ipProtocol()));
+        assertEquals(List.of(SP, SP), List.of(local.start(), local.end()));
+        assertEquals(List.of(PEER, PEER), List.of(far.start(), far.end()));
+        var routes = PeerTranslation.ipIpRoutes(tuple, List.of());
+        assertEquals(1, routes.remote().size());
+        assertEquals(org.cevpn.ipsec.esp.TrafficSelector.ofPrefix("10.2.0.0/16"), routes.remote().getFirst());
+        assertEquals(org.cevpn.ipsec.esp.TrafficSelector.ofPrefix("10.1.0.0/16"), routes.local().getFirst());
+    }
+
+    static Authentication signature(TestCa ca, TestCa.Issued mine) throws Exception {
+        return new Authentication.Signature(new Secret(mine.privateKey()), mine.certificateBase64(), List.of(ca.certificateBase64()));
+    }
+
+    @Test
+    void signatureTupleBecomesFqdnIdentitiesCertificateAndTrustAnchors() throws Exception {
+        var ca = new TestCa("provider CA");
+        var remote = List.of(IpPrefix.parse("10.2.0.0/16"));
+        var t = new PeerTranslation(500, 4500);
+        for (TestCa.KeyType type : TestCa.KeyType.values()) {
+            var config = t.peerConfig("ce1", SP, tuple(signature(ca, ca.issue("ce1", type)), ChildSaProposal.DEFAULT,
+                    TunnelInformation.DEFAULT, remote));
+            assertEquals(IdType.FQDN.value(), config.auth().local().idType());
+            assertEquals("ce1", config.auth().local().toString());
+            assertEquals("ce2", config.auth().remote().toString());
+            var own = (Credentials.OwnCertificate) config.auth().own();
+            assertEquals(switch (type) {
+                case EC_P256 -> SignatureScheme.ECDSA_SHA256;
+                case EC_P384 -> SignatureScheme.ECDSA_SHA384;
+                case RSA_2048 -> SignatureScheme.RSA_PSS_SHA256;
+            }, own.scheme());
+            String key = java.util.HexFormat.of().formatHex(own.key().getEncoded());
+            assertFalse(config.toString().toLowerCase().contains(key.substring(key.length() - 40)), "no private key in toString");
+            assertFalse(config.toString().contains(java.util.Base64.getEncoder().encodeToString(own.key().getEncoded()).substring(20, 60)));
+            assertTrue(config.auth().peer() instanceof Credentials.PeerCertificate);
+        }
+    }
+
+    @Test
+    void badLocalCredentialsAreRefusedWithAClearErrorThatShowsNoKey() throws Exception {
+        var ca = new TestCa("provider CA");
+        var remote = List.of(IpPrefix.parse("10.2.0.0/16"));
+        var t = new PeerTranslation(500, 4500);
+        java.util.function.Function<Authentication, String> refusal = auth -> assertThrows(ConfigurationException.class,
+                () -> t.peerConfig("ce1", SP, tuple(auth, ChildSaProposal.DEFAULT, TunnelInformation.DEFAULT, remote))).getMessage();
+
+        assertTrue(refusal.apply(signature(ca, ca.issue("ce9", TestCa.KeyType.EC_P256)))
+                .contains("does not carry its ce-id 'ce1' as a subjectAltName dNSName"));
+        var mine = ca.issue("ce1", TestCa.KeyType.EC_P256);
+        var other = ca.issue("ce1", TestCa.KeyType.EC_P256);
+        assertTrue(refusal.apply(new Authentication.Signature(new Secret(other.privateKey()), mine.certificateBase64(),
+                List.of(ca.certificateBase64()))).contains("does not belong to the certificate"));
+        assertTrue(refusal.apply(new Authentication.Signature(new Secret(new byte[] {1, 2, 3}), mine.certificateBase64(),
+                List.of(ca.certificateBase64()))).contains("is not a PKCS #8 EC private key"));
+        var expired = ca.issue("ce1", TestCa.KeyType.EC_P256, java.time.Instant.now().minus(Duration.ofDays(10)),
+                java.time.Instant.now().minus(Duration.ofDays(1)));
+        assertTrue(refusal.apply(signature(ca, expired)).contains("this CE's certificate expired"));
+        assertTrue(refusal.apply(new Authentication.Signature(new Secret(mine.privateKey()), "MIIB", List.of(ca.certificateBase64())))
+                .contains("not a DER X.509 certificate"));
+        String underscore = assertThrows(ConfigurationException.class, () -> t.peerConfig("ce_1", SP, tuple(signature(ca, mine),
+                ChildSaProposal.DEFAULT, TunnelInformation.DEFAULT, remote))).getMessage();
+        assertTrue(underscore.contains("'ce_1' is not a DNS name"), underscore);
+    }
+
+    @Test
+    void aDynamicRoutingPeerIsATransportIpInIpTunnelWithoutLivenessChecksWhoseRoutesAreLearned() {
+        var t = new PeerTranslation(500, 4500);
+        var dynamic = new TunnelInformation(Establishment.PERMANENT, IpsecMode.TRANSPORT_IP_IN_IP, true, Duration.ZERO);
+        var tuple = tuple(psk(), ChildSaProposal.DEFAULT, dynamic, List.of());
+        var child = t.peerConfig("ce1", SP, tuple).auth().child();
+        assertTrue(child.transportMode());
+        assertEquals(List.of(4, 41), child.remote().stream().map(ts -> ts.ipProtocol()).toList(), "either family may be learned");
+        assertEquals(Duration.ZERO, PeerTranslation.policy(tuple, PRE).livenessInterval(), "the routing protocol's hellos are the liveness");
+        assertEquals(Duration.ofSeconds(30), PeerTranslation.policy(tuple(psk(), ChildSaProposal.DEFAULT,
+                TunnelInformation.DEFAULT, List.of(IpPrefix.parse("10.2.0.0/16"))), PRE).livenessInterval());
+        var routes = PeerTranslation.ipIpRoutes(tuple, List.of());
+        assertEquals(List.of(), routes.remote(), "no route before one is learned");
+        assertEquals(List.of(org.cevpn.ipsec.esp.TrafficSelector.ofPrefix("0.0.0.0/0"), org.cevpn.ipsec.esp.TrafficSelector.ofPrefix("::/0")),
+                routes.local(), "whatever the site routes into the tunnel");
+        assertEquals(List.of(org.cevpn.ipsec.esp.TrafficSelector.ofPrefix("10.9.0.0/16")),
+                PeerTranslation.ipIpRoutes(tuple, List.of(IpPrefix.parse("10.9.0.0/16"))).remote());
+
+        assertTrue(assertThrows(ConfigurationException.class, () -> t.peerConfig("ce1", SP, tuple(psk(), ChildSaProposal.DEFAULT,
+                new TunnelInformation(Establishment.PERMANENT, IpsecMode.TUNNEL, true, Duration.ZERO), List.of())))
+                .getMessage().contains("dynamic routing runs over transport-ip-in-ip"));
+        assertTrue(assertThrows(ConfigurationException.class, () -> t.peerConfig("ce1", SP,
                 tuple(psk(), ChildSaProposal.DEFAULT, TunnelInformation.DEFAULT, List.of()))).getMessage().contains("remote prefixes"));
     }
 
@@ -102,7 +188,7 @@ class PeerTranslationTest {
                 org.cevpn.agent.config.Algorithms.Prf.HMAC_SHA2_512, DhGroup.MODP_2048, Duration.ofHours(8));
         var tuple = new PeerTuple(PEER, "ce2", "acme", psk(), ike, ChildSaProposal.DEFAULT, TunnelInformation.DEFAULT,
                 List.of(IpPrefix.parse("10.2.0.0/16")), List.of(IpPrefix.parse("10.1.0.0/16")));
-        var proposals = new PeerTranslation(500, 4500).peerConfig("ce1", tuple).ikeProposals();
+        var proposals = new PeerTranslation(500, 4500).peerConfig("ce1", SP, tuple).ikeProposals();
         assertEquals(1, proposals.size());
         var p = proposals.getFirst();
         assertEquals(12, p.transforms(TransformType.ENCRYPTION).getFirst().id());
@@ -118,7 +204,7 @@ class PeerTranslationTest {
                 DhGroup.ECP_521, Duration.ofHours(8));
         var tuple = new PeerTuple(PEER, "ce2", "acme", psk(), ike, ChildSaProposal.DEFAULT, TunnelInformation.DEFAULT,
                 List.of(IpPrefix.parse("10.2.0.0/16")), List.of(IpPrefix.parse("10.1.0.0/16")));
-        var e = assertThrows(ConfigurationException.class, () -> new PeerTranslation(500, 4500).peerConfig("ce1", tuple));
+        var e = assertThrows(ConfigurationException.class, () -> new PeerTranslation(500, 4500).peerConfig("ce1", SP, tuple));
         assertTrue(e.getMessage().contains("ecp-521"), e.getMessage());
     }
 
@@ -134,5 +220,14 @@ class PeerTranslationTest {
         assertEquals(4_250_000, lifetime.softBytes());
         var unlimited = PeerTranslation.policy(tuple(psk(), ChildSaProposal.DEFAULT, TunnelInformation.DEFAULT, List.of()), PRE);
         assertEquals(org.cevpn.ipsec.esp.Lifetime.NONE, unlimited.childSaLifetime(0.5).hardBytes(), "lifetime-octets 0: no volume limit");
+    }
+
+    @Test
+    void prefixesOverlapWhenNested() {
+        assertTrue(IpPrefix.parse("10.0.0.0/8").overlaps(IpPrefix.parse("10.9.0.0/16")));
+        assertTrue(IpPrefix.parse("10.9.0.0/16").overlaps(IpPrefix.parse("10.0.0.0/8")));
+        assertFalse(IpPrefix.parse("10.9.0.0/16").overlaps(IpPrefix.parse("10.10.0.0/16")));
+        assertFalse(IpPrefix.parse("0.0.0.0/0").overlaps(IpPrefix.parse("::/0")));
+        assertTrue(IpPrefix.parse("fd00::/8").overlaps(IpPrefix.parse("fd00:1::1/128")));
     }
 }

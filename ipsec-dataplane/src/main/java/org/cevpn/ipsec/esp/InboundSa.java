@@ -1,6 +1,7 @@
 package org.cevpn.ipsec.esp;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -8,8 +9,9 @@ import java.util.function.LongSupplier;
  * RFC 4301 §5.2).
  */
 public final class InboundSa extends SecurityAssociation {
-    private final TrafficSelector[] local;
-    private final TrafficSelector[] remote;
+    // Replaced as a whole when an IP-in-IP interface's routes change.
+    private volatile TrafficSelector[] local;
+    private volatile TrafficSelector[] remote;
     private final ReplayWindow window;
     private final InetAddress peerAddress;
 
@@ -90,6 +92,21 @@ public final class InboundSa extends SecurityAssociation {
             return drop(DropReason.SELECTOR_MISMATCH.code());
         }
         return view.length();
+    }
+
+    /** The IP-in-IP interface's new routes (TRANSPORT_IPIP only; see the SAD). */
+    void routes(TrafficSelector[] newLocal, TrafficSelector[] newRemote) {
+        local = newLocal;
+        remote = newRemote;
+    }
+
+    /** The selectors in force (for TRANSPORT_IPIP, the current routes rather than those installed). */
+    public List<TrafficSelector> localSelectors() {
+        return List.of(local);
+    }
+
+    public List<TrafficSelector> remoteSelectors() {
+        return List.of(remote);
     }
 
     /** The replay window's highest accepted sequence number. */

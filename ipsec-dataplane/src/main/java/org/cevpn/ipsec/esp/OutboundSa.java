@@ -1,5 +1,6 @@
 package org.cevpn.ipsec.esp;
 
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /** An outbound SA: selects by selectors, numbers, pads, encrypts and authenticates (RFC 4303 §3.3). */
@@ -9,8 +10,9 @@ public final class OutboundSa extends SecurityAssociation {
     /** The most ESP adds to an inner packet: header 8 + IV 16 + trailer 17 + ICV 16. */
     public static final int MAX_OVERHEAD = 8 + 16 + TRAILER_ROOM + 16;
 
-    private final TrafficSelector[] local;
-    private final TrafficSelector[] remote;
+    // Replaced as a whole when an IP-in-IP interface's routes change (volatile: the data plane reads them per packet).
+    private volatile TrafficSelector[] local;
+    private volatile TrafficSelector[] remote;
     private long sequence;
 
     OutboundSa(SaConfig config, SaEventSink events, LongSupplier nanoClock) {
@@ -25,6 +27,21 @@ public final class OutboundSa extends SecurityAssociation {
     /** Whether this SA's selectors cover the packet (source in a local selector, destination in a remote one). */
     public boolean covers(IpPacketView p) {
         return anySource(p, local) && anyDestination(p, remote);
+    }
+
+    /** The IP-in-IP interface's new routes (TRANSPORT_IPIP only; see the SAD). */
+    void routes(TrafficSelector[] newLocal, TrafficSelector[] newRemote) {
+        local = newLocal;
+        remote = newRemote;
+    }
+
+    /** The selectors in force (for TRANSPORT_IPIP, the current routes rather than those installed). */
+    public List<TrafficSelector> localSelectors() {
+        return List.of(local);
+    }
+
+    public List<TrafficSelector> remoteSelectors() {
+        return List.of(remote);
     }
 
     static boolean anySource(IpPacketView p, TrafficSelector[] ts) {

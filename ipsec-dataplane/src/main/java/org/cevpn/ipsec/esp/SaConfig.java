@@ -15,7 +15,9 @@ import org.cevpn.ipsec.crypto.SecretBytes;
  * @param peer outbound: the peer CE's UDP encapsulation endpoint; inbound: the peer CE's address
  *             (checked in {@link Mode#TRANSPORT_IPIP}, informational in tunnel mode where NAT may move it)
  * @param localSelectors our side's selectors (source of outbound, destination of inbound packets)
- * @param remoteSelectors the peer side's selectors
+ * @param remoteSelectors the peer side's selectors; in {@link Mode#TRANSPORT_IPIP} both are the IP-in-IP
+ *                        interface's routes as installed, may be empty, and may be replaced later
+ *                        ({@link SecurityAssociationDatabase#replaceIpIpRoutes})
  * @param superPackets outbound: the peer accepts ESP packets carrying TCP super-packets larger than the
  *                     path MTU (it is this data plane with TUN offloads; the UDP datagram is IP-fragmented
  *                     on the way). Without it, super-packets are segmented to their MSS before ESP.
@@ -54,7 +56,8 @@ public record SaConfig(Direction direction, int spi, Mode mode,
         new ReplayWindow(replayWindow); // validates the size with a clear message
         localSelectors = List.copyOf(localSelectors);
         remoteSelectors = List.copyOf(remoteSelectors);
-        if (localSelectors.isEmpty() || remoteSelectors.isEmpty()) {
+        // An IP-in-IP interface whose routes a routing protocol learns has none before the first is learned.
+        if (mode == Mode.TUNNEL && (localSelectors.isEmpty() || remoteSelectors.isEmpty())) {
             throw new IllegalArgumentException("an SA needs at least one local and one remote traffic selector");
         }
     }

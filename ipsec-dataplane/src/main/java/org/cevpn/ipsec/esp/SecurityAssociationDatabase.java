@@ -117,6 +117,31 @@ public final class SecurityAssociationDatabase {
         return null;
     }
 
+    /**
+     * Replaces the routes of the IP-in-IP interface to the peer CE at {@code peer}: the selectors of every
+     * {@link Mode#TRANSPORT_IPIP} SA with that peer, both directions, in place — sequence numbers, replay
+     * windows and keys stay, so a routing protocol can add and withdraw routes without a rekey. The next
+     * packet sees the new routes.
+     *
+     * @return how many SAs now carry them
+     */
+    public synchronized int replaceIpIpRoutes(java.net.InetAddress peer, List<TrafficSelector> local, List<TrafficSelector> remote) {
+        TrafficSelector[] l = local.toArray(TrafficSelector[]::new);
+        TrafficSelector[] r = remote.toArray(TrafficSelector[]::new);
+        int n = 0;
+        for (SecurityAssociation sa : all()) {
+            if (sa.config().mode() != Mode.TRANSPORT_IPIP || !sa.config().peer().getAddress().equals(peer)) {
+                continue;
+            }
+            switch (sa) {
+                case OutboundSa o -> o.routes(l, r);
+                case InboundSa i -> i.routes(l, r);
+            }
+            n++;
+        }
+        return n;
+    }
+
     /** Every installed SA: outbound first, then inbound. */
     public List<SecurityAssociation> all() {
         List<SecurityAssociation> all = new ArrayList<>(Arrays.asList(outbound));

@@ -1,6 +1,9 @@
 package org.cevpn.ipsec.esp;
 
 import static org.cevpn.ipsec.esp.EspFixtures.PEER;
+import static org.cevpn.ipsec.esp.EspFixtures.SITE_A;
+import static org.cevpn.ipsec.esp.EspFixtures.SITE_B;
+import static org.cevpn.ipsec.esp.EspFixtures.SITE_B6;
 import static org.cevpn.ipsec.esp.EspFixtures.config;
 import static org.cevpn.ipsec.esp.EspFixtures.ipv4;
 import static org.cevpn.ipsec.esp.EspFixtures.ipv6;
@@ -200,6 +203,43 @@ class EspSaTest {
         assertEquals(DropReason.SELECTOR_MISMATCH.code(), i.decapsulate(wire, 0, n, stranger, inner, 0, view));
         n = o.encapsulate(ipv4(100, 0), 0, 100, wire, 0);
         assertEquals(100, i.decapsulate(wire, 0, n, peerAddr, inner, 0, view));
+    }
+
+    @Test
+    void transportIpipRoutesAreReplacedInPlaceAndATunnelModeSaNeedsSelectors() throws Exception {
+        // An IP-in-IP interface before a routing protocol has learned anything: no routes, nothing covered.
+        OutboundSa tunnel = out(config(Direction.OUTBOUND, EncryptionAlgorithm.AES_GCM_16_256, true, Mode.TUNNEL).spi(0x2002).build());
+        OutboundSa o = out(config(Direction.OUTBOUND, EncryptionAlgorithm.AES_GCM_16_256, true, Mode.TRANSPORT_IPIP)
+                .localSelectors(List.of(TrafficSelector.ofPrefix("0.0.0.0/0"))).remoteSelectors(List.of()).build());
+        InboundSa i = in(config(Direction.INBOUND, EncryptionAlgorithm.AES_GCM_16_256, true, Mode.TRANSPORT_IPIP)
+                .localSelectors(List.of(TrafficSelector.ofPrefix("0.0.0.0/0"))).remoteSelectors(List.of()).build());
+        byte[] p = ipv4(100, 0);
+        assertTrue(view.parse(p, 0, 100));
+        assertEquals(tunnel, sadA.selectOutbound(view), "only the tunnel-mode SA covers 10.1.0.1 -> 10.2.0.1");
+        int n = o.encapsulate(p, 0, 100, wire, 0);
+        assertEquals(DropReason.SELECTOR_MISMATCH.code(), i.decapsulate(wire, 0, n, peerAddr, inner, 0, view), "source not routed");
+
+        // Learned: 10.2.0.0/16 via the peer (its inbound side: 10.1.0.0/16 is routed to us, so its source is ours).
+        assertEquals(1, sadA.replaceIpIpRoutes(peerAddr, List.of(TrafficSelector.ofPrefix("0.0.0.0/0")), List.of(SITE_B)));
+        assertEquals(1, sadB.replaceIpIpRoutes(peerAddr, List.of(TrafficSelector.ofPrefix("0.0.0.0/0")), List.of(SITE_A)));
+        assertTrue(view.parse(ipv4(100, 0), 0, 100));
+        assertEquals(o, sadA.selectOutbound(view), "the newest SA whose routes cover it");
+        assertEquals(List.of(SITE_B), o.remoteSelectors());
+        n = o.encapsulate(ipv4(100, 0), 0, 100, wire, 0);
+        assertEquals(100, i.decapsulate(wire, 0, n, peerAddr, inner, 0, view), "sequence 2 accepted: the window stayed");
+        assertEquals(List.of(SITE_B, SITE_B6), tunnel.remoteSelectors(), "tunnel-mode SAs keep their selectors");
+
+        // Withdrawn again: not routed out, and what still arrives from 10.1.0.1 is dropped.
+        sadA.replaceIpIpRoutes(peerAddr, List.of(TrafficSelector.ofPrefix("0.0.0.0/0")), List.of());
+        sadB.replaceIpIpRoutes(peerAddr, List.of(TrafficSelector.ofPrefix("0.0.0.0/0")), List.of());
+        assertTrue(view.parse(ipv4(100, 0), 0, 100));
+        assertEquals(tunnel, sadA.selectOutbound(view));
+        n = o.encapsulate(ipv4(100, 0), 0, 100, wire, 0);
+        assertEquals(DropReason.SELECTOR_MISMATCH.code(), i.decapsulate(wire, 0, n, peerAddr, inner, 0, view));
+        assertEquals(0, sadA.replaceIpIpRoutes(InetAddress.getByName("192.0.2.77"), List.of(), List.of()), "no SA with that peer");
+
+        assertThrows(IllegalArgumentException.class, () -> config(Direction.OUTBOUND, EncryptionAlgorithm.AES_GCM_16_256, true,
+                Mode.TUNNEL).remoteSelectors(List.of()).build());
     }
 
     @Test

@@ -105,6 +105,9 @@ public final class CreateChildSaInitiator {
                         NotifyType.REKEY_SA.value(), Octets.EMPTY)));
                 offered = c.child().proposals().stream().map(p -> new Proposal(p.number(), p.protocolId(),
                         spi(c.inboundSpi()), withGroup(p))).toList();
+                if (c.child().transportMode()) {
+                    out.add(Payload.Notify.of(NotifyType.USE_TRANSPORT_MODE)); // a rekey keeps the mode (§1.3.3)
+                }
                 out.add(new Payload.SecurityAssociation(offered));
                 out.add(new Payload.Nonce(Octets.copyOf(nonce)));
                 if (share != null) {
@@ -217,11 +220,16 @@ public final class CreateChildSaInitiator {
                 || !TrafficSelectorMath.within(tsi, c.child().local()) || !TrafficSelectorMath.within(tsr, c.child().remote())) {
             return new Outcome.Failed("child SA answer with a bad SPI or selectors", Optional.empty());
         }
+        Optional<String> mode = TransportMode.check(c.child(), inner);
+        if (mode.isPresent()) {
+            return new Outcome.Failed(mode.get(), Optional.empty());
+        }
         // KEYMAT = prf+(SK_d, g^ir (new) | Ni | Nr) with PFS, else prf+(SK_d, Ni | Nr) (§2.17).
         ChildSaKeys keys = KeyDerivation.childSaKeys(ike.prf(), ike.keys().skD(), shared, nonce, nr, KeyLengths.forChild(chosen));
         int outbound = (chosen.spi().get(0) & 0xff) << 24 | (chosen.spi().get(1) & 0xff) << 16
                 | (chosen.spi().get(2) & 0xff) << 8 | chosen.spi().get(3) & 0xff;
-        return new Outcome.ChildCreated(new ChildSaResult(chosen, c.inboundSpi(), outbound, keys, true, tsi, tsr), c.rekeyed(),
+        return new Outcome.ChildCreated(new ChildSaResult(chosen, c.inboundSpi(), outbound, keys, true, tsi, tsr,
+                c.child().transportMode()), c.rekeyed(),
                 new RekeyCollision.Exchange(nonce, nr));
     }
 

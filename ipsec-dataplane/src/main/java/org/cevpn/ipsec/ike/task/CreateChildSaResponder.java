@@ -80,6 +80,9 @@ public final class CreateChildSaResponder {
         if (chosen.isEmpty()) {
             return refuse(NotifyType.NO_PROPOSAL_CHOSEN, Octets.EMPTY, "no acceptable proposal");
         }
+        if (!ikeRekey && !TransportMode.agreed(child, inner)) {
+            return refuse(NotifyType.NO_PROPOSAL_CHOSEN, Octets.EMPTY, "transport mode required, tunnel mode requested");
+        }
         Optional<ChildSaResult> replaces = Optional.empty();
         Optional<Payload.Notify> rekey = inner.stream().filter(p -> p instanceof Payload.Notify n && n.is(NotifyType.REKEY_SA))
                 .map(Payload.Notify.class::cast).findFirst();
@@ -144,6 +147,9 @@ public final class CreateChildSaResponder {
             Proposal answer = new Proposal(chosen.get().number(), chosen.get().protocolId(),
                     Octets.copyOf(new byte[] {(byte) (newChildSpi >>> 24), (byte) (newChildSpi >>> 16),
                             (byte) (newChildSpi >>> 8), (byte) newChildSpi}), chosen.get().transforms());
+            if (child.transportMode()) {
+                response.add(Payload.Notify.of(NotifyType.USE_TRANSPORT_MODE));
+            }
             response.add(new Payload.SecurityAssociation(List.of(answer)));
             response.add(new Payload.Nonce(Octets.copyOf(nonce)));
             if (share != null) {
@@ -153,7 +159,8 @@ public final class CreateChildSaResponder {
             response.add(new Payload.TrafficSelectors(false, tsr));
             ChildSaKeys keys = KeyDerivation.childSaKeys(ike.prf(), ike.keys().skD(), shared, niBytes, nonce,
                     KeyLengths.forChild(answer));
-            ChildSaResult result = new ChildSaResult(answer, newChildSpi, spiValue(chosen.get().spi()), keys, false, tsr, tsi);
+            ChildSaResult result = new ChildSaResult(answer, newChildSpi, spiValue(chosen.get().spi()), keys, false, tsr, tsi,
+                    child.transportMode());
             return new Outcome.ChildCreated(response, result, replaces, new RekeyCollision.Exchange(niBytes, nonce));
         } finally {
             if (share != null) {

@@ -1,11 +1,12 @@
 package org.cevpn.ipsec.ike.task;
 
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.cevpn.ipsec.crypto.SecretBytes;
 import org.cevpn.ipsec.ike.crypto.CertificateChainValidator;
 import org.cevpn.ipsec.ike.crypto.SignatureScheme;
 import org.cevpn.ipsec.ike.message.CertEncoding;
@@ -24,30 +25,30 @@ public final class Credentials {
     public sealed interface Own permits OwnSharedKey, OwnCertificate {
     }
 
-    /** The shared key of a tunnel (RFC 7296 §2.15). Never printed. */
-    public record OwnSharedKey(byte[] secret) implements Own {
-        public OwnSharedKey {
-            secret = secret.clone();
+    /** The shared key of a tunnel (RFC 7296 §2.15), as {@link SecretBytes}: never printed. */
+    public record OwnSharedKey(SecretBytes key) implements Own {
+        public OwnSharedKey(byte[] secret) {
+            this(SecretBytes.copyOf(secret));
         }
 
-        @Override
+        /** A copy of the key, for the PRF. */
         public byte[] secret() {
-            return secret.clone();
+            return key.toByteArray();
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof OwnSharedKey k && Arrays.equals(secret, k.secret);
+            return o instanceof OwnSharedKey k && MessageDigest.isEqual(secret(), k.secret());
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(secret);
+            return key.length(); // not derived from the key
         }
 
         @Override
         public String toString() {
-            return "OwnSharedKey[" + secret.length + " octets]";
+            return "OwnSharedKey[" + key.length() + " octets]";
         }
     }
 
@@ -80,29 +81,30 @@ public final class Credentials {
     public sealed interface Peer permits PeerSharedKey, PeerCertificate {
     }
 
-    public record PeerSharedKey(byte[] secret) implements Peer {
-        public PeerSharedKey {
-            secret = secret.clone();
+    /** The shared key the peer's AUTH must be made with; never printed. */
+    public record PeerSharedKey(SecretBytes key) implements Peer {
+        public PeerSharedKey(byte[] secret) {
+            this(SecretBytes.copyOf(secret));
         }
 
-        @Override
+        /** A copy of the key, for the PRF. */
         public byte[] secret() {
-            return secret.clone();
+            return key.toByteArray();
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof PeerSharedKey k && Arrays.equals(secret, k.secret);
+            return o instanceof PeerSharedKey k && MessageDigest.isEqual(secret(), k.secret());
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(secret);
+            return key.length();
         }
 
         @Override
         public String toString() {
-            return "PeerSharedKey[" + secret.length + " octets]";
+            return "PeerSharedKey[" + key.length() + " octets]";
         }
     }
 

@@ -72,6 +72,9 @@ public final class IkeAuthInitiator {
                 (byte) (inboundSpi >>> 8), (byte) inboundSpi});
         offered = ProposalSelector.withoutKeyExchange(config.child().proposals()).stream()
                 .map(p -> new Proposal(p.number(), p.protocolId(), spi, p.transforms())).toList();
+        if (config.child().transportMode()) {
+            out.add(Payload.Notify.of(NotifyType.USE_TRANSPORT_MODE));
+        }
         out.add(new Payload.SecurityAssociation(offered));
         out.add(new Payload.TrafficSelectors(true, config.child().local()));
         out.add(new Payload.TrafficSelectors(false, config.child().remote()));
@@ -122,11 +125,16 @@ public final class IkeAuthInitiator {
         if (!TrafficSelectorMath.within(tsi, config.child().local()) || !TrafficSelectorMath.within(tsr, config.child().remote())) {
             return new Outcome.Failed("responder widened the traffic selectors", Optional.empty());
         }
+        Optional<String> mode = TransportMode.check(config.child(), inner);
+        if (mode.isPresent()) {
+            return new Outcome.Failed(mode.get(), Optional.empty());
+        }
         int outboundSpi = (chosen.spi().get(0) & 0xff) << 24 | (chosen.spi().get(1) & 0xff) << 16
                 | (chosen.spi().get(2) & 0xff) << 8 | chosen.spi().get(3) & 0xff;
         ChildSaKeys keys = KeyDerivation.childSaKeys(init.prf(), init.keys().skD(), null,
                 init.initiatorNonce().toByteArray(), init.responderNonce().toByteArray(), KeyLengths.forChild(chosen));
-        return new Outcome.Established(peer, new ChildSaResult(chosen, inboundSpi, outboundSpi, keys, true, tsi, tsr));
+        return new Outcome.Established(peer, new ChildSaResult(chosen, inboundSpi, outboundSpi, keys, true, tsi, tsr,
+                config.child().transportMode()));
     }
 
     static List<TrafficSelector> selectors(List<Payload> inner, boolean initiator) {

@@ -62,7 +62,7 @@ public final class IkeAuthResponder {
                 sa.get().proposals().stream().filter(p -> p.spi().length() == 4).toList());
         Optional<Proposal> chosen = ProposalSelector.select(offered,
                 ProposalSelector.withoutKeyExchange(config.child().proposals()), ProtocolId.ESP.value(), -1);
-        if (chosen.isEmpty()) {
+        if (chosen.isEmpty() || !TransportMode.agreed(config.child(), inner)) {
             return childRefused(response, NotifyType.NO_PROPOSAL_CHOSEN, initialContact);
         }
         List<TrafficSelector> tsi = TrafficSelectorMath.narrow(IkeAuthInitiator.selectors(inner, true), config.child().remote());
@@ -79,12 +79,16 @@ public final class IkeAuthResponder {
         Octets ours = Octets.copyOf(new byte[] {(byte) (inboundSpi >>> 24), (byte) (inboundSpi >>> 16),
                 (byte) (inboundSpi >>> 8), (byte) inboundSpi});
         Proposal answer = new Proposal(peers.number(), peers.protocolId(), ours, peers.transforms());
+        if (config.child().transportMode()) {
+            response.add(Payload.Notify.of(NotifyType.USE_TRANSPORT_MODE));
+        }
         response.add(new Payload.SecurityAssociation(List.of(answer)));
         response.add(new Payload.TrafficSelectors(true, tsi));
         response.add(new Payload.TrafficSelectors(false, tsr));
         ChildSaKeys keys = KeyDerivation.childSaKeys(init.prf(), init.keys().skD(), null,
                 init.initiatorNonce().toByteArray(), init.responderNonce().toByteArray(), KeyLengths.forChild(answer));
-        ChildSaResult child = new ChildSaResult(answer, inboundSpi, outboundSpi, keys, false, tsr, tsi);
+        ChildSaResult child = new ChildSaResult(answer, inboundSpi, outboundSpi, keys, false, tsr, tsi,
+                config.child().transportMode());
         return new Outcome.Established(response, config.remote(), Optional.of(child), Optional.empty(), initialContact);
     }
 

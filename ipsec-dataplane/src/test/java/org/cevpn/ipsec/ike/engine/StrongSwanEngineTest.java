@@ -170,4 +170,53 @@ class StrongSwanEngineTest {
             }
         }
     }
+
+    /** Protocol 4 between one host and itself: one end of an RFC 3884 IP-in-IP tunnel. */
+    private static org.cevpn.ipsec.ike.message.TrafficSelector ipip(java.net.InetAddress host) {
+        var any = org.cevpn.ipsec.ike.message.TrafficSelector.range(host, host);
+        return new org.cevpn.ipsec.ike.message.TrafficSelector(any.type(), 4, 0, 65535, any.startAddress(), any.endAddress());
+    }
+
+    @Test
+    void transportModeIpInIpWithStrongSwan() throws Exception {
+        // charon as RFC 3884 wants it: transport mode, IP-in-IP (ipencap) between the two addresses. kernel-libipsec
+        // installs tunnel-mode SAs only, so charon uses the namespace's kernel SAD (the last "load" wins).
+        StrongSwanPeer.Config cfg = new StrongSwanPeer.Config("load = random nonce openssl aes sha1 sha2 hmac gcm pem pkcs1 x509"
+                + " pubkey kdf pkcs8 kernel-netlink socket-default vici", "aes128gcm16-prfsha256-x25519", "",
+                "auth = psk\n id = ce2.example.net", "auth = psk", Map.of(), "aes128gcm16",
+                "mode = transport\n local_ts = dynamic[ipencap]\n remote_ts = dynamic[ipencap]");
+        try (StrongSwanPeer peer = StrongSwanPeer.start(13, cfg);
+             UdpEndpoint ike = new UdpEndpoint(new InetSocketAddress(peer.localAddress(), 0));
+             UdpEndpoint natT = new UdpEndpoint(new InetSocketAddress(peer.localAddress(), 0))) {
+            var charon = peer.address().getAddress();
+            var psk = org.cevpn.ipsec.ike.task.StrongSwanIkeInitTestAccess.pskAuth();
+            var child = new org.cevpn.ipsec.ike.task.ChildSaConfig(psk.child().proposals(), List.of(ipip(peer.localAddress())),
+                    List.of(ipip(charon)), true);
+            EngineConfig base = config(peer, ike.local().getPort(), natT.local().getPort(), 500);
+            EngineConfig transport = new EngineConfig(base.localAddress(), base.ikePort(), base.natTPort(), base.ike(),
+                    List.of(new PeerConfig(charon, 500, 4500, new org.cevpn.ipsec.ike.task.IkeAuthConfig(psk.local(), psk.own(),
+                            psk.remote(), psk.peer(), true, child))), base.cookieThreshold(), base.retransmit(), base.maxDatagram());
+            IkeEngine engine = new IkeEngine(transport, RANDOM, Clock.systemUTC());
+            List<IkeEvent> up;
+            try {
+                up = run(engine, ike, natT, engine.initiate(charon), peer);
+            } catch (AssertionError noTunnel) {
+                // charon took our protocol-4 selectors and its transport-mode child; only its kernel can refuse now.
+                String log = peer.log();
+                assertTrue(log.contains("config: " + charon.getHostAddress() + "/32[ipencap], received: " + charon.getHostAddress()
+                        + "/32[ipencap] => match"), log);
+                org.cevpn.testing.ExternalTools.require(!log.contains("netlink error: Function not implemented"),
+                        "kernel XFRM in a network namespace (charon installs transport-mode SAs there; kernel-libipsec has"
+                                + " tunnel mode only)");
+                throw noTunnel;
+            }
+            var mine = of(up, IkeEvent.ChildSaUp.class).getFirst().child();
+            assertTrue(mine.transportMode(), "charon answered USE_TRANSPORT_MODE");
+            assertEquals(List.of(ipip(peer.localAddress())), mine.local());
+            assertEquals(List.of(ipip(charon)), mine.remote());
+            String log = peer.log();
+            assertTrue(log.contains(charon.getHostAddress() + "/32[ipencap] === " + peer.localAddress().getHostAddress() + "/32[ipencap]"),
+                    log);
+        }
+    }
 }

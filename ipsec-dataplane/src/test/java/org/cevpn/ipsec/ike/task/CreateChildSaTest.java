@@ -113,6 +113,32 @@ class CreateChildSaTest {
     }
 
     @Test
+    void aTransportModeChildIsRekeyedInTransportModeAndAModeMismatchIsRefused() throws Exception {
+        TrafficSelector ce1 = new TrafficSelector(site1.type(), 4, 0, 65535, IkeAuthExchangeTest.net("192.0.2.1", "192.0.2.1").startAddress(),
+                IkeAuthExchangeTest.net("192.0.2.1", "192.0.2.1").endAddress());
+        TrafficSelector ce2 = new TrafficSelector(site1.type(), 4, 0, 65535, IkeAuthExchangeTest.net("192.0.2.2", "192.0.2.2").startAddress(),
+                IkeAuthExchangeTest.net("192.0.2.2", "192.0.2.2").endAddress());
+        ChildSaResult old = new ChildSaResult(esp(Optional.empty()), 0x1111, 0x2222, null, true, List.of(ce1), List.of(ce2), true);
+        ChildSaResult oldAtResponder = new ChildSaResult(esp(Optional.empty()), 0x2222, 0x1111, null, false, List.of(ce2), List.of(ce1), true);
+        var responder = new CreateChildSaResponder(responderIke,
+                new ChildSaConfig(List.of(esp(Optional.empty())), List.of(ce2), List.of(ce1), true), List.of(), RANDOM);
+        List<CreateChildSaResponder.Outcome> seen = new java.util.ArrayList<>();
+        var out = exchange(CreateChildSaInitiator.rekeyChild(initiatorIke, old,
+                        new ChildSaConfig(List.of(esp(Optional.empty())), List.of(ce1), List.of(ce2), true), Optional.empty(), 0x1234, RANDOM),
+                responder, seen, spi -> spi == 0x1111 ? Optional.of(oldAtResponder) : Optional.empty());
+        assertTrue(assertInstanceOf(CreateChildSaInitiator.Outcome.ChildCreated.class, out).child().transportMode());
+        assertTrue(assertInstanceOf(CreateChildSaResponder.Outcome.ChildCreated.class, seen.getLast()).child().transportMode());
+
+        seen.clear();
+        out = exchange(CreateChildSaInitiator.newChild(initiatorIke,
+                        new ChildSaConfig(List.of(esp(Optional.empty())), List.of(ce1), List.of(ce2), false), Optional.empty(), 0x99, RANDOM),
+                responder, seen, spi -> Optional.empty());
+        assertInstanceOf(CreateChildSaResponder.Outcome.Refused.class, seen.getLast());
+        assertEquals(Optional.of(org.cevpn.ipsec.ike.message.NotifyType.NO_PROPOSAL_CHOSEN),
+                assertInstanceOf(CreateChildSaInitiator.Outcome.Failed.class, out).peerError());
+    }
+
+    @Test
     void aNewChildWithoutPfs() throws Exception {
         var initiator = CreateChildSaInitiator.newChild(initiatorIke,
                 new ChildSaConfig(List.of(esp(Optional.empty())), List.of(site1), List.of(site2)), Optional.empty(), 0x77, RANDOM);

@@ -133,6 +133,66 @@ class IkeAuthExchangeTest {
         assertEquals(mine.remote(), other.local());
     }
 
+    /** RFC 3884: a transport-mode child protecting IP-in-IP (protocol 4) between the two CE addresses. */
+    private static ChildSaConfig ipip(String me, String peer, boolean transport) throws Exception {
+        TrafficSelector a = ipipEnd(me);
+        TrafficSelector b = ipipEnd(peer);
+        return new ChildSaConfig(List.of(esp(EncryptionAlgorithm.AES_GCM_16, 256, null)), List.of(a), List.of(b), transport);
+    }
+
+    private static TrafficSelector ipipEnd(String address) throws Exception {
+        TrafficSelector host = net(address, address);
+        return new TrafficSelector(host.type(), 4, 0, 65535, host.startAddress(), host.endAddress());
+    }
+
+    @Test
+    void transportModeIsAgreedWithUseTransportModeOnBothSides() throws Exception {
+        Run run = run(psk(CE1, CE2, PSK, PSK, ipip("192.0.2.1", "192.0.2.2", true)),
+                psk(CE2, CE1, PSK, PSK, ipip("192.0.2.2", "192.0.2.1", true)));
+        ChildSaResult mine = assertInstanceOf(IkeAuthInitiator.Outcome.Established.class, run.initiator()).child();
+        ChildSaResult theirs = assertInstanceOf(IkeAuthResponder.Outcome.Established.class, run.responder()).child().orElseThrow();
+        assertTrue(mine.transportMode());
+        assertTrue(theirs.transportMode());
+        assertEquals(List.of(ipipEnd("192.0.2.1")), mine.local());
+        assertEquals(4, mine.remote().getFirst().ipProtocol());
+
+        // Installed, its data plane selectors are the IP-in-IP interface's routes, not the protocol-4 selectors.
+        var sad = new org.cevpn.ipsec.esp.SecurityAssociationDatabase(e -> { });
+        var installer = new org.cevpn.ipsec.ike.engine.ChildSaInstaller(sad);
+        InetSocketAddress peer = new InetSocketAddress(InetAddress.getByName("192.0.2.2"), 4500);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> installer.install(mine, peer));
+        var site1 = org.cevpn.ipsec.esp.TrafficSelector.ofPrefix("10.1.0.0/16");
+        var site2 = org.cevpn.ipsec.esp.TrafficSelector.ofPrefix("10.2.0.0/16");
+        installer.installIpIp(mine, peer, List.of(site1), List.of(site2), org.cevpn.ipsec.esp.Lifetime.UNLIMITED);
+        assertEquals(2, sad.all().size());
+        for (var sa : sad.all()) {
+            assertEquals(org.cevpn.ipsec.esp.Mode.TRANSPORT_IPIP, sa.config().mode());
+            assertEquals(List.of(site1), sa.config().localSelectors());
+            assertEquals(List.of(site2), sa.config().remoteSelectors());
+        }
+    }
+
+    @Test
+    void aResponderConfiguredForTransportModeRefusesATunnelModeChild() throws Exception {
+        Run run = run(psk(CE1, CE2, PSK, PSK, ipip("192.0.2.1", "192.0.2.2", false)),
+                psk(CE2, CE1, PSK, PSK, ipip("192.0.2.2", "192.0.2.1", true)));
+        var theirs = assertInstanceOf(IkeAuthResponder.Outcome.Established.class, run.responder());
+        assertEquals(Optional.of(NotifyType.NO_PROPOSAL_CHOSEN), theirs.childError());
+        var mine = assertInstanceOf(IkeAuthInitiator.Outcome.EstablishedWithoutChild.class, run.initiator());
+        assertEquals(Optional.of(NotifyType.NO_PROPOSAL_CHOSEN), mine.childError());
+    }
+
+    @Test
+    void anInitiatorThatAskedForTransportModeDoesNotAcceptTunnelMode() throws Exception {
+        // RFC 7296 §1.3.1: the responder may decline transport mode; our tunnel-configured responder does.
+        Run run = run(psk(CE1, CE2, PSK, PSK, ipip("192.0.2.1", "192.0.2.2", true)),
+                psk(CE2, CE1, PSK, PSK, ipip("192.0.2.2", "192.0.2.1", false)));
+        ChildSaResult theirs = assertInstanceOf(IkeAuthResponder.Outcome.Established.class, run.responder()).child().orElseThrow();
+        assertEquals(false, theirs.transportMode());
+        var mine = assertInstanceOf(IkeAuthInitiator.Outcome.Failed.class, run.initiator());
+        assertTrue(mine.reason().contains("declined transport mode"), mine.reason());
+    }
+
     @Test
     void certificatesWithRfc7427SignaturesEstablishTheIkeSa() throws Exception {
         long day = 86_400_000L;

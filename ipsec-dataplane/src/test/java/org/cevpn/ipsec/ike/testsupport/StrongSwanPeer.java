@@ -52,9 +52,16 @@ public final class StrongSwanPeer implements AutoCloseable {
      * @param remote            the {@code remote { }} block's body
      * @param files             credentials next to swanctl.conf, by relative path (x509ca/ca.pem, ...)
      * @param espProposals      the child SA's ESP proposals, swanctl syntax (a DH group there means PFS on rekeys)
+     * @param childOptions      extra lines in the child {@code net}; they override its defaults (e.g. {@code mode},
+     *                          {@code local_ts}, {@code remote_ts}: the last setting of a key wins)
      */
     public record Config(String charonOptions, String proposals, String connectionOptions, String local, String remote,
-                         Map<String, String> files, String espProposals) {
+                         Map<String, String> files, String espProposals, String childOptions) {
+        public Config(String charonOptions, String proposals, String connectionOptions, String local, String remote,
+                      Map<String, String> files, String espProposals) {
+            this(charonOptions, proposals, connectionOptions, local, remote, files, espProposals, "");
+        }
+
         public Config(String charonOptions, String proposals, String connectionOptions, String local, String remote,
                       Map<String, String> files) {
             this(charonOptions, proposals, connectionOptions, local, remote, files, "aes128gcm16");
@@ -129,11 +136,12 @@ public final class StrongSwanPeer implements AutoCloseable {
                   remote { %s }
                   children { net { local_ts = 10.10.2.0/24
                                    remote_ts = 10.10.1.0/24
-                                   esp_proposals = %s } }
+                                   esp_proposals = %s
+                                   %s } }
                 } }
                 secrets { ike-1 { secret = "throwaway-test-psk-0123456789" } }
                 """.formatted(theirs.getHostAddress(), ours.getHostAddress(), config.proposals(), config.connectionOptions(),
-                        config.local(), config.remote(), config.espProposals()));
+                        config.local(), config.remote(), config.espProposals(), config.childOptions()));
         for (Map.Entry<String, String> f : config.files().entrySet()) {
             Path target = dir.resolve(f.getKey());
             Files.createDirectories(target.getParent());
