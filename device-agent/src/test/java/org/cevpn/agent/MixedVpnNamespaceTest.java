@@ -1,0 +1,398 @@
+package org.cevpn.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.cevpn.agent.config.Algorithms;
+import org.cevpn.agent.config.ChildSaProposal;
+import org.cevpn.agent.config.IkeProposal;
+import org.cevpn.ipsec.bench.TunnelTopology;
+import org.cevpn.testing.ExternalTools;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+
+/**
+ * A three-site VPN in network namespaces where one CE is strongSwan: {@code h1 — ce1 — pe — ce2 — h2} plus
+ * {@code pe — ce3 — h3}. ce1 and ce2 run our agent as a process ({@link AgentMain}, VPN side on a TUN device),
+ * configured only over NETCONF (ncclient inside the CE's namespace); ce3 runs charon with kernel-libipsec,
+ * its swanctl.conf written from the same tunnel list the agents' configurations come from. Full mesh:
+ * ce1–ce2 (ours both ends, permanent), ce1–ce3 (our agent initiates: permanent on ce1) and ce2–ce3
+ * (strongSwan initiates: traffic-driven on ce2). Each tunnel carries ping and a TCP transfer in both
+ * directions; on the pe links only ESP in UDP/4500 between the CEs' SP addresses is seen.
+ */
+class MixedVpnNamespaceTest {
+    static final String CE = "urn:cevpn:params:xml:ns:yang:cevpn-ce-device";
+    static final int NETCONF_PORT = 8300;
+    static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A site: its CE (namespace, ce-id, SP address), its host namespace and address, its prefix. */
+    record Site(String ce, InetAddress sp, String host, String hostAddress, String prefix) {
+    }
+
+    static final Site S1 = new Site("ce1", InetAddress.ofLiteral("192.0.2.1"), "h1", "10.1.0.2", "10.1.0.0/24");
+    static final Site S2 = new Site("ce2", InetAddress.ofLiteral("198.51.100.1"), "h2", "10.2.0.2", "10.2.0.0/24");
+    static final Site S3 = new Site("ce3", InetAddress.ofLiteral("203.0.113.1"), "h3", "10.3.0.2", "10.3.0.0/24");
+
+    /**
+     * One tunnel of the VPN as the VPN server would provision it: both ends, the PSK, the one IKE and Child SA
+     * proposal, and at each of our agents' ends whether it is permanent or traffic-driven.
+     */
+    record Tunnel(Site a, Site b, byte[] psk, IkeProposal ike, ChildSaProposal childSa, String establishmentAtA,
+                  String establishmentAtB) {
+        Optional<Site> other(Site s) {
+            return s == a ? Optional.of(b) : s == b ? Optional.of(a) : Optional.empty();
+        }
+
+        String establishmentAt(Site s) {
+            return s == a ? establishmentAtA : establishmentAtB;
+        }
+    }
+
+    static final List<Tunnel> TUNNELS = List.of(
+            new Tunnel(S1, S2, psk(), IkeProposal.DEFAULT, ChildSaProposal.DEFAULT, "permanent", "permanent"),
+            // ce1 initiates to strongSwan: AES-CBC + HMAC-SHA2 for IKE and ESP, PFS on rekeys.
+            new Tunnel(S1, S3, psk(),
+                    new IkeProposal(Algorithms.Encryption.AES_CBC, 256, Algorithms.Integrity.HMAC_SHA2_256_128,
+                            Algorithms.Prf.HMAC_SHA2_256, Algorithms.DhGroup.ECP_256, Duration.ofHours(24)),
+                    new ChildSaProposal(Algorithms.Encryption.AES_CBC, 256, Algorithms.Integrity.HMAC_SHA2_256_128,
+                            Optional.of(Algorithms.DhGroup.ECP_256), Duration.ofHours(1), 0),
+                    "permanent", null),
+            // strongSwan initiates to ce2 (traffic-driven there, so ce2 waits): AES-GCM-128, PRF SHA-384, ECP-384.
+            new Tunnel(S2, S3, psk(),
+                    new IkeProposal(Algorithms.Encryption.AES_GCM_16, 128, Algorithms.Integrity.NONE,
+                            Algorithms.Prf.HMAC_SHA2_384, Algorithms.DhGroup.ECP_384, Duration.ofHours(24)),
+                    new ChildSaProposal(Algorithms.Encryption.AES_GCM_16, 128, Algorithms.Integrity.NONE,
+                            Optional.empty(), Duration.ofHours(1), 0),
+                    "traffic-driven", null));
+
+    static TunnelTopology topology;
+    static Path dir;
+    static Path client;
+    static StrongSwanCe strongSwan;
+    static final Map<Site, Process> agents = new HashMap<>();
+
+    private static byte[] psk() {
+        byte[] k = new byte[32];
+        RANDOM.nextBytes(k);
+        return k;
+    }
+
+    @BeforeAll
+    static void vpn() throws Exception {
+        ExternalTools.requireRoot("the mixed agents + strongSwan VPN");
+        ExternalTools.program("ip", "iproute2");
+        ExternalTools.program("ping", "iputils-ping");
+        ExternalTools.program("iperf3", "iperf3");
+        ExternalTools.program("tshark", "tshark");
+        ExternalTools.program("swanctl", "strongswan-swanctl");
+        ExternalTools.require(Files.isExecutable(Path.of(StrongSwanCe.CHARON)),
+                StrongSwanCe.CHARON + " not found (strongswan-charon, libcharon-extra-plugins)");
+        var python = ExternalTools.programAt(Path.of("/usr/bin/python3"), "python3-ncclient");
+        ExternalTools.require(python.run(List.of("-c", "import ncclient")).exitCode() == 0,
+                "python module ncclient (Debian package python3-ncclient)");
+
+        dir = Files.createTempDirectory("cevpn-mix-");
+        client = dir.resolve("client.py");
+        Files.write(client, MixedVpnNamespaceTest.class.getResourceAsStream("netconf_client.py").readAllBytes());
+        topology = TunnelTopology.startLinks();
+        topology.addThirdSite();
+        // Our CEs route both other sites into their TUN device; strongSwan routes its own (kernel-libipsec).
+        topology.addTun("ce1", "tun0", 1400, S2.prefix());
+        topology.exec("ce1", 10, "ip", "route", "replace", S3.prefix(), "dev", "tun0");
+        topology.addTun("ce2", "tun0", 1400, S1.prefix());
+        topology.exec("ce2", 10, "ip", "route", "replace", S3.prefix(), "dev", "tun0");
+
+        strongSwan = StrongSwanCe.start(topology, "ce3", dir.resolve("ce3"), connectionsOf(S3));
+        for (Site s : List.of(S1, S2)) {
+            agents.put(s, startAgent(s));
+        }
+        for (Site s : List.of(S1, S2)) {
+            awaitAgentReady(s);
+            Path edit = dir.resolve(s.ce() + "-vpn.xml");
+            Files.writeString(edit, vpnConfiguration(s));
+            netconf(s, "edit", edit.toString());
+            Files.delete(edit); // it holds the PSKs
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        // SIGTERM: the agents send their IKE DELETEs while charon still runs; then charon, then the namespaces.
+        for (Process p : agents.values()) {
+            p.destroy();
+        }
+        for (Process p : agents.values()) {
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        agents.clear();
+        if (strongSwan != null) {
+            strongSwan.close();
+        }
+        if (topology != null) {
+            topology.close();
+        }
+    }
+
+    // ---- the configurations, from the one tunnel list ----
+
+    static List<StrongSwanCe.Connection> connectionsOf(Site s) {
+        List<StrongSwanCe.Connection> out = new ArrayList<>();
+        for (Tunnel t : TUNNELS) {
+            t.other(s).ifPresent(peer -> out.add(new StrongSwanCe.Connection(peer.ce(), s.sp(), peer.sp(), s.ce(), peer.ce(),
+                    t.psk(), t.ike(), t.childSa(), s.prefix(), peer.prefix())));
+        }
+        return out;
+    }
+
+    /** /ce-device/vpn-configuration for our agent at {@code s}: one peer per tunnel it has. */
+    static String vpnConfiguration(Site s) {
+        StringBuilder peers = new StringBuilder();
+        for (Tunnel t : TUNNELS) {
+            t.other(s).ifPresent(peer -> {
+                String establishment = t.establishmentAt(s);
+                peers.append("<peer><sp-address>").append(peer.sp().getHostAddress()).append("</sp-address>")
+                        .append("<ce-id>").append(peer.ce()).append("</ce-id><vpn-id>acme</vpn-id>")
+                        .append("<authentication-method>pre-shared</authentication-method>")
+                        .append("<pre-shared-key>").append(Base64.getEncoder().encodeToString(t.psk())).append("</pre-shared-key>")
+                        .append(saInformation(t.ike(), t.childSa()))
+                        .append("<tunnel-information><establishment>").append(establishment).append("</establishment>")
+                        .append(establishment.equals("traffic-driven") ? "<idle-timeout>600</idle-timeout>" : "")
+                        .append("</tunnel-information>")
+                        .append("<remote-prefix>").append(peer.prefix()).append("</remote-prefix></peer>");
+            });
+        }
+        return "<ce-device xmlns=\"" + CE + "\"><vpn-configuration><configuration-version>1</configuration-version>"
+                + "<vpn><vpn-id>acme</vpn-id><local-prefix>" + s.prefix() + "</local-prefix></vpn>" + peers
+                + "</vpn-configuration></ce-device>";
+    }
+
+    static String saInformation(IkeProposal ike, ChildSaProposal child) {
+        return "<sa-information><ike>" + encryptionTransform(ike.encryption(), ike.keyLength(), ike.integrity())
+                + "<prf>" + yang("prf-", ike.prf()) + "</prf><dh-group>" + yang("", ike.dhGroup()) + "</dh-group></ike>"
+                + "<child-sa>" + encryptionTransform(child.encryption(), child.keyLength(), child.integrity())
+                + child.pfsGroup().map(g -> "<pfs-group>" + yang("", g) + "</pfs-group>").orElse("")
+                + "</child-sa></sa-information>";
+    }
+
+    static String encryptionTransform(Algorithms.Encryption e, int keyLength, Algorithms.Integrity i) {
+        return "<encryption-algorithm>" + yang("encr-", e) + "</encryption-algorithm><encryption-key-length>" + keyLength
+                + "</encryption-key-length><integrity-algorithm>" + yang("auth-", i) + "</integrity-algorithm>";
+    }
+
+    /** cevpn-types' enum name: the registry prefix, then the constant in lower case with hyphens. */
+    static String yang(String prefix, Enum<?> e) {
+        return prefix + e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    // ---- our agents as processes in their namespaces ----
+
+    static Process startAgent(Site s) throws IOException {
+        Path d = Files.createDirectories(dir.resolve(s.ce()));
+        Files.writeString(d.resolve("pre.xml"), TwoAgentsTest.preConfiguration(s.ce(), s.sp()));
+        Files.writeString(d.resolve("agent.properties"), String.join("\n", "netconf.host = 127.0.0.1",
+                "netconf.port = " + NETCONF_PORT, "state.dir = state", "user.admin = admin-pw",
+                "sp.address = " + s.sp().getHostAddress(), "ike.port = 500", "natt.port = 4500", "vpn.port = tun:tun0",
+                "pre-configuration = pre.xml", ""));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder("ip", "netns", "exec", topology.ns(s.ce()), java, "--enable-native-access=ALL-UNNAMED",
+                "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), AgentMain.class.getName(),
+                "--config", d.resolve("agent.properties").toString())
+                .redirectErrorStream(true).redirectOutput(d.resolve("agent.log").toFile()).start();
+        topology.adopt(p);
+        return p;
+    }
+
+    static void awaitAgentReady(Site s) throws Exception {
+        await(s.ce() + "'s agent to start", 90, () -> agentLog(s).contains("agent ready"));
+    }
+
+    static String agentLog(Site s) {
+        try {
+            return Files.readString(dir.resolve(s.ce()).resolve("agent.log"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    static String tail(String s) {
+        return s.substring(Math.max(0, s.length() - 5000));
+    }
+
+    /** Runs the NETCONF client (ncclient) inside the CE's namespace against its agent. */
+    static String netconf(Site s, String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", client.toString(), Integer.toString(NETCONF_PORT),
+                "admin", "admin-pw"));
+        cmd.addAll(List.of(command));
+        return topology.exec(s.ce(), 60, cmd.toArray(String[]::new));
+    }
+
+    /** The agent's operational ike-sa for its peer at {@code peer}, read with NETCONF get: leaf name → value. */
+    static Map<String, String> ikeSa(Site at, Site peer) throws Exception {
+        String out = netconf(at, "get");
+        String xml = out.lines().filter(l -> l.startsWith("DATA ")).findFirst().orElseThrow().substring(5);
+        var f = DocumentBuilderFactory.newDefaultNSInstance();
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        var doc = f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        var peers = doc.getElementsByTagNameNS(CE, "peer");
+        Map<String, String> leaves = new HashMap<>();
+        for (int i = 0; i < peers.getLength(); i++) {
+            Element p = (Element) peers.item(i);
+            var address = p.getElementsByTagNameNS(CE, "sp-address");
+            var ike = p.getElementsByTagNameNS(CE, "ike-sa");
+            if (address.getLength() > 0 && address.item(0).getTextContent().trim().equals(peer.sp().getHostAddress())
+                    && ike.getLength() > 0) {
+                var children = ike.item(0).getChildNodes();
+                for (int j = 0; j < children.getLength(); j++) {
+                    if (children.item(j) instanceof Element leaf) {
+                        leaves.put(leaf.getLocalName(), leaf.getTextContent().trim());
+                    }
+                }
+            }
+        }
+        return leaves;
+    }
+
+    static Map<String, String> awaitEstablished(Site at, Site peer, int seconds) throws Exception {
+        Map<String, String>[] last = new Map[] {Map.of()};
+        try {
+            await(at.ce() + "'s tunnel to " + peer.ce(), seconds, () -> {
+                last[0] = ikeSa(at, peer);
+                return "established".equals(last[0].get("state"));
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; ike-sa " + last[0] + "\n" + at.ce() + " log:\n" + tail(agentLog(at))
+                    + "\ncharon:\n" + strongSwan.logTail(), e);
+        }
+        return last[0];
+    }
+
+    static void await(String what, int seconds, Callable<Boolean> done) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!done.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + seconds + " s waiting for " + what);
+            }
+            Thread.sleep(300);
+        }
+    }
+
+    // ---- traffic ----
+
+    /** Ping and a 2 MB TCP transfer (iperf3) each way between the two sites' hosts. */
+    static void trafficBothWays(Site x, Site y) throws Exception {
+        ping(x, y);
+        ping(y, x);
+        tcp(x, y, false);
+        tcp(x, y, true);
+    }
+
+    static void ping(Site from, Site to) throws Exception {
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                String out = topology.exec(from.host(), 15, "ping", "-c", "3", "-i", "0.2", "-W", "2", to.hostAddress());
+                assertTrue(out.contains("3 received"), out);
+                return;
+            } catch (IOException e) {
+                last = e; // the far end may still be installing its SAs (strongSwan installs after answering)
+                Thread.sleep(300);
+            }
+        }
+        throw new AssertionError("ping " + from.host() + " -> " + to.host() + " failed: " + last + "\ncharon:\n" + strongSwan.logTail());
+    }
+
+    /** 2 MB over TCP from {@code client}'s host to {@code server}'s, or back with {@code reverse}. */
+    static void tcp(Site client, Site server, boolean reverse) throws Exception {
+        Process iperf = topology.spawn(server.host(), "iperf3", "-s", "-1", "-p", "5202");
+        try {
+            Thread.sleep(300);
+            List<String> cmd = new ArrayList<>(List.of("iperf3", "-c", server.hostAddress(), "-p", "5202", "-n", "2M",
+                    "--connect-timeout", "3000"));
+            if (reverse) {
+                cmd.add("-R");
+            }
+            try {
+                topology.exec(client.host(), 40, cmd.toArray(String[]::new));
+            } catch (IOException e) {
+                throw new AssertionError("TCP " + (reverse ? server.host() + " -> " + client.host() : client.host() + " -> "
+                        + server.host()) + " failed: " + e + "\ncharon:\n" + strongSwan.logTail());
+            }
+        } finally {
+            iperf.destroy();
+            iperf.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    // ---- the cases ----
+
+    @Test
+    void ourAgentsOnTunCarryPingAndTcpAndOnlyEspInUdpCrossesThePe() throws Exception {
+        awaitEstablished(S1, S2, 60);
+        awaitEstablished(S2, S1, 10);
+        // Into a file: a TCP transfer is thousands of lines, more than a pipe holds while tshark runs.
+        Path captured = dir.resolve("pe.tsv");
+        Process capture = new ProcessBuilder("ip", "netns", "exec", topology.ns("pe"), "tshark", "-n", "-i", "to1", "-i", "to2",
+                "-i", "to3", "-a", "duration:12", "-T", "fields", "-e", "ip.src", "-e", "ip.dst", "-e", "ip.proto",
+                "-e", "udp.srcport", "-e", "udp.dstport", "-e", "esp.spi")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(captured.toFile()).start();
+        Thread.sleep(2000); // let tshark open the interfaces
+        trafficBothWays(S1, S2);
+        assertTrue(capture.waitFor(40, TimeUnit.SECONDS), "tshark did not stop");
+        List<String> lines = Files.readString(captured).lines()
+                .filter(l -> l.matches("^\\d+\\.\\d+\\.\\d+\\.\\d+\\t.*")).toList();
+        assertTrue(lines.size() > 100, "packets captured on pe: " + lines.size());
+        for (String l : lines) {
+            String[] f = l.split("\t", -1);
+            boolean espInUdp = f[2].equals("17") && f[3].equals("4500") && f[4].equals("4500") && !f[5].isEmpty();
+            boolean betweenCes = f[0].equals(S1.sp().getHostAddress()) && f[1].equals(S2.sp().getHostAddress())
+                    || f[0].equals(S2.sp().getHostAddress()) && f[1].equals(S1.sp().getHostAddress());
+            assertTrue(espInUdp && betweenCes, "only ESP in UDP/4500 between ce1 and ce2 on the SP links, saw: " + l);
+        }
+
+        // A figure, not a test: TCP throughput h1 -> h2 through both agents (TUN, ESP-in-UDP, AES-GCM-256).
+        double gbps = topology.iperf(3);
+        System.out.printf(Locale.ROOT, "agents on TUN, h1 -> h2 iperf3 TCP: %.3f Gbit/s%n", gbps);
+        assertTrue(gbps > 0.001, "iperf3 through the agents: " + gbps + " Gbit/s");
+    }
+
+    @Test
+    void theAgentInitiatesItsTunnelToStrongSwanAndTrafficCrossesBothWays() throws Exception {
+        Map<String, String> sa = awaitEstablished(S1, S3, 60);
+        assertEquals("true", sa.get("local-initiator"), "ce1 (permanent tunnel) initiated: " + sa);
+        await("strongSwan's SA with ce1", 10, () -> strongSwan.established("ce1"));
+        trafficBothWays(S1, S3);
+    }
+
+    @Test
+    void strongSwanInitiatesItsTunnelToTheAgentAndTrafficCrossesBothWays() throws Exception {
+        Map<String, String> before = ikeSa(S2, S3);
+        assertFalse("established".equals(before.get("state")), "ce2's traffic-driven tunnel waits: " + before);
+        strongSwan.swanctl("--initiate", "--child", "ce2", "--timeout", "20");
+        Map<String, String> sa = awaitEstablished(S2, S3, 20);
+        assertEquals("false", sa.get("local-initiator"), "strongSwan initiated: " + sa);
+        trafficBothWays(S2, S3);
+    }
+}
