@@ -182,14 +182,19 @@ final class StrongSwanCe implements AutoCloseable {
         return sas.contains(name + ": #") && sas.contains("ESTABLISHED") && sas.contains("INSTALLED");
     }
 
-    String logTail() {
+    /** charon's file log (IKE and CHILD at level 2: exchanges and SAs, no keys). */
+    String log() {
         try {
             Path log = dir.resolve("charon.log");
-            String s = Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
-            return s.substring(Math.max(0, s.length() - 6000));
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.ISO_8859_1) : "";
         } catch (IOException e) {
             return e.toString();
         }
+    }
+
+    String logTail() {
+        String s = log();
+        return s.substring(Math.max(0, s.length() - 6000));
     }
 
     /** Stops charon (SIGTERM: it deletes its SAs) and removes the configuration, which holds the PSKs. */
