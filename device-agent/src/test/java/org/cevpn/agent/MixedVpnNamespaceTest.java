@@ -498,6 +498,29 @@ class MixedVpnNamespaceTest {
         trafficBothWays(S2, S3);
     }
 
+    @Test
+    void anAgentKilledWithSigkillRestartsIntoItsConfigurationAndItsTunnels() throws Exception {
+        awaitEstablished(S1, S3, 60);
+        awaitEstablished(S1, S2, 60);
+        Process killed = agents.get(S1);
+        killed.destroyForcibly(); // SIGKILL (ip netns exec execs java): no DELETE, the peers keep their SAs
+        assertTrue(killed.waitFor(10, TimeUnit.SECONDS), "ce1's agent did not die");
+        agents.put(S1, startAgent(S1));
+        awaitAgentReady(S1);
+
+        // No NETCONF this time: the committed configuration survived in the datastore file.
+        awaitEstablished(S1, S3, 30);
+        awaitEstablished(S1, S2, 30);
+        // INITIAL_CONTACT from the restarted agent: both peers drop their stale SAs with it.
+        await("strongSwan to keep one IKE SA with ce1", 15,
+                () -> strongSwan.ikeSaCount("ce1") == 1);
+        await("ce2 to keep one child SA with ce1", 15, () -> peerState(S2, S1).childInboundSpis().size() == 1);
+        ping(S1, S3);
+        ping(S3, S1);
+        ping(S1, S2);
+        ping(S2, S1);
+    }
+
     /**
      * ce2's tunnel to strongSwan is traffic-driven: if an earlier case brought it up, strongSwan deletes it and
      * it stays down (no traffic, no tunnel) until something asks for it.

@@ -182,6 +182,11 @@ final class StrongSwanCe implements AutoCloseable {
         return sas.contains(name + ": #") && sas.contains("ESTABLISHED") && sas.contains("INSTALLED");
     }
 
+    /** How many IKE SAs charon holds for connection {@code name} (child SAs are the indented lines). */
+    long ikeSaCount(String name) throws IOException, InterruptedException {
+        return swanctl("--list-sas", "--ike", name).lines().filter(l -> l.startsWith(name + ": #")).count();
+    }
+
     /** charon's file log (IKE and CHILD at level 2: exchanges and SAs, no keys). */
     String log() {
         try {
