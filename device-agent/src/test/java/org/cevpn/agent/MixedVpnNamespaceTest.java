@@ -385,6 +385,8 @@ class MixedVpnNamespaceTest {
     void ourAgentsOnTunCarryPingAndTcpAndOnlyEspInUdpCrossesThePe() throws Exception {
         awaitEstablished(S1, S2, 60);
         awaitEstablished(S2, S1, 10);
+        awaitEstablished(S1, S3, 60);
+        await("strongSwan's SA with ce1", 10, () -> strongSwan.established("ce1"));
         // Into a file: a TCP transfer is thousands of lines, more than a pipe holds while tshark runs.
         Path captured = dir.resolve("pe.tsv");
         Process capture = new ProcessBuilder("ip", "netns", "exec", topology.ns("pe"), "tshark", "-n", "-i", "to1", "-i", "to2",
@@ -393,24 +395,38 @@ class MixedVpnNamespaceTest {
                 .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(captured.toFile()).start();
         Thread.sleep(2000); // let tshark open the interfaces
         trafficBothWays(S1, S2);
+        ping(S1, S3); // and through the agent–strongSwan tunnel
         Thread.sleep(500); // the last packets reach the capture
         capture.destroy(); // SIGTERM: tshark stops capturing and writes out what it has (ip netns exec execs tshark)
         assertTrue(capture.waitFor(20, TimeUnit.SECONDS), "tshark did not stop");
         List<String> lines = Files.readString(captured).lines()
                 .filter(l -> l.matches("^\\d+\\.\\d+\\.\\d+\\.\\d+\\t.*")).toList();
         assertTrue(lines.size() > 100, "packets captured on pe: " + lines.size());
+        Map<String, Long> espByPair = new HashMap<>();
         for (String l : lines) {
             String[] f = l.split("\t", -1);
             boolean espInUdp = f[2].equals("17") && f[3].equals("4500") && f[4].equals("4500") && !f[5].isEmpty();
-            boolean betweenCes = f[0].equals(S1.sp().getHostAddress()) && f[1].equals(S2.sp().getHostAddress())
-                    || f[0].equals(S2.sp().getHostAddress()) && f[1].equals(S1.sp().getHostAddress());
-            assertTrue(espInUdp && betweenCes, "only ESP in UDP/4500 between ce1 and ce2 on the SP links, saw: " + l);
+            String pair = pair(f[0], f[1]);
+            assertTrue(espInUdp && (pair.equals(pair(S1, S2)) || pair.equals(pair(S1, S3))),
+                    "only ESP in UDP/4500 between the CEs (ce1–ce2, ce1–ce3) on the SP links, saw: " + l);
+            espByPair.merge(pair, 1L, Long::sum);
         }
+        assertTrue(espByPair.getOrDefault(pair(S1, S2), 0L) > 100 && espByPair.getOrDefault(pair(S1, S3), 0L) >= 6,
+                "ESP packets per CE pair: " + espByPair);
 
         // A figure, not a test: TCP throughput h1 -> h2 through both agents (TUN, ESP-in-UDP, AES-GCM-256).
         double gbps = topology.iperf(2);
         System.out.printf(Locale.ROOT, "agents on TUN, h1 -> h2 iperf3 TCP: %.3f Gbit/s%n", gbps);
         assertTrue(gbps > 0.001, "iperf3 through the agents: " + gbps + " Gbit/s");
+    }
+
+    /** An unordered pair of SP addresses. */
+    static String pair(String x, String y) {
+        return x.compareTo(y) < 0 ? x + "<>" + y : y + "<>" + x;
+    }
+
+    static String pair(Site x, Site y) {
+        return pair(x.sp().getHostAddress(), y.sp().getHostAddress());
     }
 
     @Test
