@@ -112,6 +112,7 @@ class MixedVpnNamespaceTest {
         ExternalTools.require(python.run(List.of("-c", "import ncclient")).exitCode() == 0,
                 "python module ncclient (Debian package python3-ncclient)");
 
+        long t0 = System.nanoTime();
         dir = Files.createTempDirectory("cevpn-mix-");
         client = dir.resolve("client.py");
         Files.write(client, MixedVpnNamespaceTest.class.getResourceAsStream("netconf_client.py").readAllBytes());
@@ -127,17 +128,24 @@ class MixedVpnNamespaceTest {
         for (Site s : List.of(S1, S2)) {
             agents.put(s, startAgent(s));
         }
+        long t1 = System.nanoTime();
         for (Site s : List.of(S1, S2)) {
             awaitAgentReady(s);
+        }
+        long t2 = System.nanoTime();
+        for (Site s : List.of(S1, S2)) {
             Path edit = dir.resolve(s.ce() + "-vpn.xml");
             Files.writeString(edit, vpnConfiguration(s));
             netconf(s, "edit", edit.toString());
             Files.delete(edit); // it holds the PSKs
         }
+        System.out.printf(Locale.ROOT, "set-up: namespaces and charon %.1f s, agents started %.1f s, configured over NETCONF %.1f s%n",
+                (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
     }
 
     @AfterAll
     static void stop() throws Exception {
+        long t0 = System.nanoTime();
         // SIGTERM: the agents send their IKE DELETEs while charon still runs; then charon, then the namespaces.
         for (Process p : agents.values()) {
             p.destroy();
@@ -154,6 +162,7 @@ class MixedVpnNamespaceTest {
         if (topology != null) {
             topology.close();
         }
+        System.out.printf(Locale.ROOT, "tear-down %.1f s%n", (System.nanoTime() - t0) / 1e9);
         // The agents' datastores hold the PSKs; the logs stay for reading (they print no secrets).
         if (dir != null) {
             for (Site s : List.of(S1, S2)) {
