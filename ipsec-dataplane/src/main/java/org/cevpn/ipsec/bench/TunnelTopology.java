@@ -444,6 +444,11 @@ public final class TunnelTopology implements AutoCloseable {
                 // best effort: the directory is private to root (0700)
             }
         }
+        try {
+            Files.deleteIfExists(workDir); // only when nothing was left to read (startLinks: nothing is written)
+        } catch (IOException e) {
+            // logs inside: they stay
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
