@@ -71,10 +71,10 @@ class MixedVpnNamespaceTest {
 
     static final List<Tunnel> TUNNELS = List.of(
             new Tunnel(S1, S2, psk(), IkeProposal.DEFAULT, ChildSaProposal.DEFAULT, "permanent", "permanent"),
-            // ce1 initiates to strongSwan: AES-CBC + HMAC-SHA2 for IKE and ESP, PFS on rekeys.
+            // ce1 initiates to strongSwan: AES-CBC + HMAC-SHA2 for IKE (Curve25519, SHA-512) and ESP, PFS on rekeys.
             new Tunnel(S1, S3, psk(),
-                    new IkeProposal(Algorithms.Encryption.AES_CBC, 256, Algorithms.Integrity.HMAC_SHA2_256_128,
-                            Algorithms.Prf.HMAC_SHA2_256, Algorithms.DhGroup.ECP_256, Duration.ofHours(24)),
+                    new IkeProposal(Algorithms.Encryption.AES_CBC, 256, Algorithms.Integrity.HMAC_SHA2_512_256,
+                            Algorithms.Prf.HMAC_SHA2_512, Algorithms.DhGroup.CURVE25519, Duration.ofHours(24)),
                     new ChildSaProposal(Algorithms.Encryption.AES_CBC, 256, Algorithms.Integrity.HMAC_SHA2_256_128,
                             Optional.of(Algorithms.DhGroup.ECP_256), Duration.ofHours(1), 0),
                     "permanent", null),
