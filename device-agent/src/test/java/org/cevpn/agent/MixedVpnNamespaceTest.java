@@ -38,12 +38,14 @@ import org.w3c.dom.Element;
  * configured only over NETCONF (ncclient inside the CE's namespace); ce3 runs charon with kernel-libipsec,
  * its swanctl.conf written from the same tunnel list the agents' configurations come from. Full mesh:
  * ce1–ce2 (ours both ends, permanent), ce1–ce3 (our agent initiates: permanent on ce1) and ce2–ce3
- * (strongSwan initiates: traffic-driven on ce2). Each tunnel carries ping and a TCP transfer in both
+ * (strongSwan initiates: traffic-driven on ce2, torn down when idle). Each tunnel carries ping and a TCP transfer in both
  * directions; on the pe links only ESP in UDP/4500 between the CEs' SP addresses is seen.
  */
 class MixedVpnNamespaceTest {
     static final String CE = "urn:cevpn:params:xml:ns:yang:cevpn-ce-device";
     static final int NETCONF_PORT = 8300;
+    /** Seconds without traffic before a traffic-driven tunnel is torn down: the model's minimum, to keep the run short. */
+    static final int IDLE_TIMEOUT = 10;
     static final SecureRandom RANDOM = new SecureRandom();
 
     /** A site: its CE (namespace, ce-id, SP address), its host namespace and address, its prefix. */
@@ -201,7 +203,7 @@ class MixedVpnNamespaceTest {
                         .append("<pre-shared-key>").append(Base64.getEncoder().encodeToString(t.psk())).append("</pre-shared-key>")
                         .append(saInformation(t.ike(), t.childSa()))
                         .append("<tunnel-information><establishment>").append(establishment).append("</establishment>")
-                        .append(establishment.equals("traffic-driven") ? "<idle-timeout>600</idle-timeout>" : "")
+                        .append(establishment.equals("traffic-driven") ? "<idle-timeout>" + IDLE_TIMEOUT + "</idle-timeout>" : "")
                         .append("</tunnel-information>")
                         .append("<remote-prefix>").append(peer.prefix()).append("</remote-prefix></peer>");
             });
@@ -392,6 +394,7 @@ class MixedVpnNamespaceTest {
 
     @Test
     void ourAgentsOnTunCarryPingAndTcpAndOnlyEspInUdpCrossesThePe() throws Exception {
+        takeDownTrafficDrivenTunnel(); // its idle DELETE must not fall into the capture
         awaitEstablished(S1, S2, 60);
         awaitEstablished(S2, S1, 10);
         awaitEstablished(S1, S3, 60);
@@ -521,6 +524,15 @@ class MixedVpnNamespaceTest {
         assertEquals("true", sa.ikeSa().get("local-initiator"), "ce2 initiated on the site's packet: " + sa);
         await("strongSwan's SA with ce2", 10, () -> strongSwan.established("ce2"));
         trafficBothWays(S2, S3);
+
+        // Idle for the idle-timeout: the agent tears the tunnel down with an IKE DELETE that strongSwan takes.
+        long deletes = deletesOfCe2();
+        await("the idle tunnel's DELETE at strongSwan", IDLE_TIMEOUT + 10, () -> deletesOfCe2() > deletes);
+        await("ce2's tunnel to be down", 5, () -> !peerState(S2, S3).established() && !strongSwan.established("ce2"));
+    }
+
+    static long deletesOfCe2() {
+        return strongSwan.log().lines().filter(l -> l.contains("received DELETE for IKE_SA ce2[")).count();
     }
 
     @Test
