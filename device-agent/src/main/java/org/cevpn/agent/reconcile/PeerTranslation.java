@@ -235,22 +235,20 @@ public final class PeerTranslation {
                 new Proposal(2, ProtocolId.IKE.value(), Octets.EMPTY, cbc));
     }
 
-    /** The peer's one ESP suite, without and (when configured) with PFS on rekeys: the first child SA has no KE. */
+    /**
+     * The peer's one ESP suite, with the PFS group when one is configured. The first child SA rides in IKE_AUTH,
+     * which leaves the group out (no KE there, RFC 7296 §1.2); every rekey carries it, ours and the peer's — a
+     * rekey without PFS matches no proposal of ours, so the configured PFS cannot be negotiated away.
+     */
     static List<Proposal> espProposals(ChildSaProposal p) {
-        List<Transform> base = new ArrayList<>();
-        base.add(Transform.encryption(EncryptionAlgorithm.valueOf(p.encryption().name()), p.keyLength()));
+        List<Transform> suite = new ArrayList<>();
+        suite.add(Transform.encryption(EncryptionAlgorithm.valueOf(p.encryption().name()), p.keyLength()));
         if (p.integrity() != Algorithms.Integrity.NONE) {
-            base.add(Transform.integrity(IntegrityAlgorithm.valueOf(p.integrity().name())));
+            suite.add(Transform.integrity(IntegrityAlgorithm.valueOf(p.integrity().name())));
         }
-        base.add(Transform.sequenceNumbers(SequenceNumbers.NO_ESN));
-        List<Proposal> out = new ArrayList<>();
-        out.add(new Proposal(1, ProtocolId.ESP.value(), Octets.EMPTY, base));
-        p.pfsGroup().ifPresent(g -> {
-            List<Transform> pfs = new ArrayList<>(base);
-            pfs.add(Transform.dhGroup(DhGroup.valueOf(g.name())));
-            out.add(new Proposal(2, ProtocolId.ESP.value(), Octets.EMPTY, pfs));
-        });
-        return out;
+        suite.add(Transform.sequenceNumbers(SequenceNumbers.NO_ESN));
+        p.pfsGroup().ifPresent(g -> suite.add(Transform.dhGroup(DhGroup.valueOf(g.name()))));
+        return List.of(new Proposal(1, ProtocolId.ESP.value(), Octets.EMPTY, suite));
     }
 
     static List<TrafficSelector> selectors(List<IpPrefix> prefixes) {

@@ -26,6 +26,8 @@ public final class TunnelTopology implements AutoCloseable {
     private final String prefix;
     private final Path workDir;
     private final List<Process> dataPlanes = new ArrayList<>();
+    /** Namespaces beyond the five of {@link #NODES} ({@link #addThirdSite}), deleted with them. */
+    private final List<String> extraNodes = new ArrayList<>();
     private boolean closed;
 
     private final boolean offload;
@@ -165,6 +167,28 @@ public final class TunnelTopology implements AutoCloseable {
             t.close();
             throw e;
         }
+    }
+
+    /**
+     * A third site for mesh tests: {@code pe —to3— ce3 —lan/eth0— h3}, the SP side 203.0.113.0/30 (ce3 .1,
+     * pe .2) and the site 10.3.0.0/24 (ce3 .1, h3 .2), routed like the other two: h3's default route is
+     * ce3, ce3's is pe, pe knows no site prefix.
+     */
+    public void addThirdSite() throws IOException, InterruptedException {
+        for (String n : new String[] {"ce3", "h3"}) {
+            run("ip", "netns", "add", ns(n));
+            extraNodes.add(n);
+            run("ip", "-n", ns(n), "link", "set", "lo", "up");
+        }
+        link("pe", "to3", "ce3", "wan");
+        link("ce3", "lan", "h3", "eth0");
+        addr("pe", "to3", "203.0.113.2/30");
+        addr("ce3", "wan", "203.0.113.1/30");
+        addr("ce3", "lan", "10.3.0.1/24");
+        addr("h3", "eth0", "10.3.0.2/24");
+        run("ip", "-n", ns("h3"), "route", "add", "default", "via", "10.3.0.1");
+        run("ip", "-n", ns("ce3"), "route", "add", "default", "via", "203.0.113.2");
+        run("ip", "netns", "exec", ns("ce3"), "sysctl", "-qw", "net.ipv4.ip_forward=1");
     }
 
     /** Adds a TUN device {@code name} in {@code node}, up, with {@code mtu}, and routes {@code remoteSite} through it. */
@@ -400,7 +424,9 @@ public final class TunnelTopology implements AutoCloseable {
                 p.destroyForcibly();
             }
         }
-        for (String n : NODES) {
+        List<String> nodes = new ArrayList<>(List.of(NODES));
+        nodes.addAll(extraNodes);
+        for (String n : nodes) {
             try {
                 run("ip", "netns", "del", ns(n));
             } catch (IOException e) {
@@ -417,6 +443,11 @@ public final class TunnelTopology implements AutoCloseable {
             } catch (IOException e) {
                 // best effort: the directory is private to root (0700)
             }
+        }
+        try {
+            Files.deleteIfExists(workDir); // only when nothing was left to read (startLinks: nothing is written)
+        } catch (IOException e) {
+            // logs inside: they stay
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

@@ -227,7 +227,7 @@ public final class TunnelSupervisor {
                 // Rekeyed at most once: the engine's ChildSaRekeyed / ChildSaDown drop it from the schedule;
                 // a refused rekey is tried again after a retry interval.
                 c.setValue(now.plus(p.policy.retryMinimum()));
-                return engine.rekeyChildSa(peer, child, pfsGroup(child));
+                return engine.rekeyChildSa(peer, child, pfsGroup(peer, child));
             }
         }
         if (p.ikeRekeyAt != null && !now.isBefore(p.ikeRekeyAt)) {
@@ -275,9 +275,26 @@ public final class TunnelSupervisor {
         }
     }
 
-    private static Optional<DhGroup> pfsGroup(ChildSaResult child) {
-        Proposal chosen = child.chosen();
-        return chosen.transforms(TransformType.KEY_EXCHANGE).stream().findFirst()
+    /**
+     * The DH group of a rekey of {@code child}: the one its proposal names if it was negotiated with PFS, else the
+     * group of a configured proposal for the same suite. A child set up in IKE_AUTH names none (no KE payload there,
+     * RFC 7296 §1.2), yet the configured group is meant for exactly its rekeys — and a peer that requires PFS on
+     * rekeys (strongSwan with {@code esp_proposals = aes256gcm16-ecp256}) refuses one without it. Like strongSwan,
+     * the first configured group wins when some proposals have one and some do not.
+     */
+    private Optional<DhGroup> pfsGroup(InetAddress peer, ChildSaResult child) {
+        Optional<DhGroup> negotiated = group(child.chosen());
+        if (negotiated.isPresent()) {
+            return negotiated;
+        }
+        List<org.cevpn.ipsec.ike.message.Transform> suite = child.chosen().transforms();
+        return engine.childConfig(peer).stream().flatMap(c -> c.proposals().stream())
+                .filter(p -> p.transforms().containsAll(suite))
+                .map(TunnelSupervisor::group).flatMap(Optional::stream).findFirst();
+    }
+
+    private static Optional<DhGroup> group(Proposal p) {
+        return p.transforms(TransformType.KEY_EXCHANGE).stream().findFirst()
                 .flatMap(t -> DhGroup.of(t.id())).filter(g -> g != DhGroup.NONE);
     }
 

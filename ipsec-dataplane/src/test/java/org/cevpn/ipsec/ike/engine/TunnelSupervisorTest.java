@@ -231,4 +231,27 @@ class TunnelSupervisorTest {
         assertEquals(child, rekeyed.getFirst().old());
         assertEquals(List.of(rekeyed.getFirst().replacement()), ces.f.engineA.childSas(ces.f.b));
     }
+
+    /**
+     * The first child SA rides in IKE_AUTH, which has no KE payload, so its negotiated proposal names no DH group;
+     * the configured PFS group (the fixture's second ESP proposal, Curve25519) is meant for exactly its rekeys. A
+     * peer that requires PFS on rekeys (strongSwan with {@code esp_proposals = aes256gcm16-ecp256}) refuses one
+     * without; so our lifetime rekey carries the configured group, and so does the next rekey of its replacement.
+     */
+    @Test
+    void aChildFromIkeAuthIsRekeyedWithTheConfiguredPfsGroup() throws Exception {
+        Ces ces = new Ces(11, permanent(Duration.ofHours(4), Duration.ofSeconds(60), Duration.ZERO), null);
+        ces.run(Duration.ofSeconds(3));
+        ChildSaResult first = ces.f.engineA.childSas(ces.f.b).getFirst();
+        assertTrue(first.chosen().transforms(org.cevpn.ipsec.ike.message.TransformType.KEY_EXCHANGE).isEmpty(),
+                "IKE_AUTH negotiates no DH group: " + first.chosen());
+        ces.run(Duration.ofSeconds(110));
+        List<IkeEvent.ChildSaRekeyed> rekeyed = ces.a(IkeEvent.ChildSaRekeyed.class);
+        assertTrue(rekeyed.size() >= 2, "a 60 s child rekeyed twice in 110 s: " + rekeyed.size());
+        for (IkeEvent.ChildSaRekeyed r : rekeyed) {
+            assertEquals(List.of(org.cevpn.ipsec.ike.message.Transform.dhGroup(org.cevpn.ipsec.ike.message.DhGroup.CURVE25519)),
+                    r.replacement().chosen().transforms(org.cevpn.ipsec.ike.message.TransformType.KEY_EXCHANGE),
+                    "rekeyed with PFS: " + r.replacement().chosen());
+        }
+    }
 }

@@ -198,5 +198,14 @@ class CreateChildSaTest {
                 new ChildSaConfig(List.of(esp(Optional.empty())), List.of(site1), List.of(site2)), Optional.of(DhGroup.CURVE25519), 0x57, RANDOM);
         assertEquals(Optional.of(NotifyType.NO_PROPOSAL_CHOSEN), assertInstanceOf(CreateChildSaInitiator.Outcome.Failed.class,
                 exchange(pfsNotWanted, responder, new java.util.ArrayList<>(), spi -> Optional.empty())).peerError());
+
+        // And the other way: a responder configured with PFS only (the device agent with a pfs-group) refuses a
+        // child without KE, so configured PFS is not negotiated away on a rekey.
+        var pfsOnly = new CreateChildSaResponder(responderIke,
+                new ChildSaConfig(List.of(esp(Optional.of(DhGroup.CURVE25519))), List.of(site2), List.of(site1)), List.of(), RANDOM);
+        var withoutPfs = CreateChildSaInitiator.newChild(initiatorIke,
+                new ChildSaConfig(List.of(esp(Optional.empty())), List.of(site1), List.of(site2)), Optional.empty(), 0x58, RANDOM);
+        assertEquals(Optional.of(NotifyType.NO_PROPOSAL_CHOSEN), assertInstanceOf(CreateChildSaInitiator.Outcome.Failed.class,
+                exchange(withoutPfs, pfsOnly, new java.util.ArrayList<>(), spi -> Optional.empty())).peerError());
     }
 }
