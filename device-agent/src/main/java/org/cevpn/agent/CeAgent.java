@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.cevpn.agent.config.CeConfiguration;
 import org.cevpn.agent.config.CeConfigurationReader;
 import org.cevpn.agent.config.ConfigurationException;
+import org.cevpn.agent.pull.PullClient;
+import org.cevpn.agent.pull.SyncState;
 import org.cevpn.agent.reconcile.AgentNotification;
 import org.cevpn.agent.reconcile.PeerTranslation;
 import org.cevpn.agent.reconcile.Reconciler;
@@ -116,6 +118,10 @@ public final class CeAgent implements AutoCloseable {
     private final Reconciler reconciler;
     private final CeConfigurationReader reader;
     private volatile boolean closed;
+    /** Set once running can be pulled into (after the reconciler exists). */
+    private volatile PullClient pull;
+    /** Who is writing running on this thread, for configuration-applied's source: the agent's own pulls say "pull". */
+    private final ThreadLocal<String> writeSource = ThreadLocal.withInitial(() -> "push");
     /** Set once the data plane and reconciler exist; until then get shows configuration only. */
     private volatile org.cevpn.netconf.server.StateData state = running -> running;
 
@@ -140,14 +146,7 @@ public final class CeAgent implements AutoCloseable {
         if (currentConfiguration().isEmpty() && settings.preConfiguration().isPresent()) {
             var config = xml("<config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">"
                     + settings.preConfiguration().orElseThrow() + "</config>");
-            nacm.sessionStarted(LOCAL_SESSION, LOCAL_USER);
-            try {
-                datastores.editConfig(LOCAL_SESSION, Datastore.RUNNING, config.getDocumentElement(), EditOperation.MERGE,
-                    TestOption.TEST_THEN_SET, ErrorOption.ROLLBACK_ON_ERROR);
-            } finally {
-                nacm.sessionEnded(LOCAL_SESSION);
-                datastores.sessionEnded(LOCAL_SESSION);
-            }
+            writeRunning(nacm, config.getDocumentElement());
         }
 
         // NETCONF first: of what binds a port, the data plane's sockets come last (nothing after them fails).
@@ -156,6 +155,7 @@ public final class CeAgent implements AutoCloseable {
             reset(target);
             return null;
         });
+        rpcs.register(QName.create(ce, "resync"), (session, user, input, element) -> resync());
         SshUsers users = new SshUsers();
         settings.users().forEach((u, p) -> users.withPassword(u, p.toCharArray()));
         var server = new NetconfServer(schema, datastores, nacm, new PolicyReadFilter(schema), new WithDefaults(schema),
@@ -182,18 +182,91 @@ public final class CeAgent implements AutoCloseable {
         TunnelSupervisor supervisor = new TunnelSupervisor(engine, Map.of(), new SadChildTraffic(sad), clock, new SplittableRandom());
         reconciler = new Reconciler(engine, supervisor, new ChildSaInstaller(sad),
                 new PeerTranslation(settings.ikePort(), settings.natTPort()), this::publish, clock);
-        service[0] = new IkeService(engine, supervisor, queue, sockets, reconciler::onEvent, clock);
+        service[0] = new IkeService(engine, supervisor, queue, sockets, event -> {
+            reconciler.onEvent(event);
+            if (event instanceof org.cevpn.ipsec.ike.engine.IkeEvent.UnknownPeer unknown && pull != null) {
+                pull.unknownPeer(unknown.from()); // rate-limited there
+            }
+        }, clock);
         ike = service[0];
         reconciler.attach(ike);
-        state = new OperationalState(ce, reconciler::states, reconciler::appliedVersion, sad);
+        state = new OperationalState(ce, reconciler::states, reconciler::appliedVersion, sad,
+                () -> pull == null ? SyncState.NONE : pull.syncState());
         dataPlane = new DataPlane(sad, vpnSide, sockets, queue, null, null, ike.trafficWithoutSa());
         dataPlane.start();
         ike.start();
         scheduler.scheduleAtFixedRate(() -> ike.submit(reconciler::housekeeping), 1, 1, TimeUnit.SECONDS);
 
-        datastores.addRunningListener(snapshot -> applyRunning(snapshot.root()));
+        datastores.addRunningListener(snapshot -> {
+            applyRunning(snapshot.root());
+            if (pull != null) {
+                pull.runningChanged();
+            }
+        });
         applyRunning(datastores.snapshot(Datastore.RUNNING).root());
 
+        // The pull client writes running as the agent itself, with configuration-applied saying "pull".
+        pull = new PullClient(ce, new PullClient.Running() {
+            @Override
+            public ContainerNode root() {
+                return datastores.snapshot(Datastore.RUNNING).root();
+            }
+
+            @Override
+            public void write(org.w3c.dom.Element config) throws org.cevpn.netconf.datastore.RpcException {
+                writeSource.set("pull");
+                try {
+                    writeRunning(nacm, config);
+                } finally {
+                    writeSource.remove();
+                }
+            }
+        }, this::publish, clock);
+        pull.start();
+
+    }
+
+    /** edit-config (merge) of running by the agent itself: validated and access-checked like any session's. */
+    private void writeRunning(NacmAccessControl nacm, org.w3c.dom.Element config) throws org.cevpn.netconf.datastore.RpcException {
+        synchronized (writeSource) { // one local session at a time: it has a single id
+            nacm.sessionStarted(LOCAL_SESSION, LOCAL_USER);
+            try {
+                datastores.editConfig(LOCAL_SESSION, Datastore.RUNNING, config, EditOperation.MERGE, TestOption.TEST_THEN_SET,
+                        ErrorOption.ROLLBACK_ON_ERROR);
+            } finally {
+                nacm.sessionEnded(LOCAL_SESSION);
+                datastores.sessionEnded(LOCAL_SESSION);
+            }
+        }
+    }
+
+    /** The resync RPC: pull now; the version in effect and whether it changed, or why the pull failed. */
+    private String resync() throws org.cevpn.netconf.datastore.RpcException {
+        PullClient client = pull;
+        if (client == null) {
+            throw org.cevpn.netconf.datastore.RpcException.application(org.cevpn.netconf.ErrorTag.OPERATION_FAILED,
+                    "the agent is starting");
+        }
+        PullClient.PullReport report;
+        try {
+            report = client.resync();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw org.cevpn.netconf.datastore.RpcException.application(org.cevpn.netconf.ErrorTag.OPERATION_FAILED, "interrupted");
+        }
+        switch (report.outcome()) {
+            case "unreachable" -> throw new org.cevpn.netconf.datastore.RpcException(org.cevpn.netconf.RpcError.application(
+                    org.cevpn.netconf.ErrorTag.RESOURCE_DENIED, "server-unreachable", null, report.error().orElse("VPN server unreachable")));
+            case "rejected" -> throw new org.cevpn.netconf.datastore.RpcException(report.errors());
+            default -> { }
+        }
+        if (report.appliedVersion() == 0) {
+            throw org.cevpn.netconf.datastore.RpcException.application(org.cevpn.netconf.ErrorTag.OPERATION_FAILED,
+                    "the VPN server holds no VPN configuration for this CE: none is in effect");
+        }
+        String ns = ce.namespace().toString();
+        return "<configuration-version xmlns=\"" + ns + "\">" + report.appliedVersion() + "</configuration-version><updated xmlns=\""
+                + ns + "\">" + report.updated() + "</updated>";
     }
 
     /** The reset action on /ce-device/vpn-configuration/peer[sp-address]. */
@@ -226,7 +299,8 @@ public final class CeAgent implements AutoCloseable {
 
     private void applyRunning(ContainerNode root) {
         try {
-            reader.read(root).ifPresent(reconciler::apply);
+            String source = writeSource.get();
+            reader.read(root).ifPresent(config -> reconciler.apply(config, source));
         } catch (ConfigurationException e) {
             // Running passed validation; what is left is data the agent cannot use. Said, never half-applied silently.
             LOG.error("committed configuration not applied: {}", e.getMessage());
@@ -255,6 +329,14 @@ public final class CeAgent implements AutoCloseable {
             case AgentNotification.ConfigurationApplied c -> b.withNodeIdentifier(id("configuration-applied"))
                     .withChild(ImmutableNodes.leafNode(QName.create(ce, "configuration-version"), Uint64.valueOf(c.configurationVersion())))
                     .withChild(leaf("source", c.source()));
+            case AgentNotification.ConfigurationRejected r -> {
+                b.withNodeIdentifier(id("configuration-rejected")).withChild(leaf("error-tag", r.errorTag()))
+                        .withChild(leaf("error-message", r.errorMessage()));
+                r.configurationVersion().ifPresent(v -> b.withChild(
+                        ImmutableNodes.leafNode(QName.create(ce, "configuration-version"), Uint64.valueOf(v))));
+                r.errorAppTag().ifPresent(t -> b.withChild(leaf("error-app-tag", t)));
+                r.errorPath().ifPresent(p -> b.withChild(leaf("error-path", p)));
+            }
         }
         LOG.info("notification {}", n);
         events.publish(b.build());
@@ -293,6 +375,12 @@ public final class CeAgent implements AutoCloseable {
         return schema;
     }
 
+    /** The pull client's sync-state (also in get). */
+    public SyncState syncState() {
+        PullClient client = pull;
+        return client == null ? SyncState.NONE : client.syncState();
+    }
+
     /** Deletes every tunnel (IKE DELETE to each peer), then stops NETCONF, IKE and the data plane. */
     @Override
     public void close() throws Exception {
@@ -300,6 +388,9 @@ public final class CeAgent implements AutoCloseable {
             return;
         }
         closed = true;
+        if (pull != null) {
+            pull.close();
+        }
         try {
             ssh.close();
         } catch (IOException e) {
