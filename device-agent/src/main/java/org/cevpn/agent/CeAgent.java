@@ -350,6 +350,11 @@ public final class CeAgent implements AutoCloseable {
         return ImmutableNodes.leafNode(QName.create(ce, name), value);
     }
 
+    /** The agent's SSH host key (what a VPN server pushing to it pins). */
+    public java.security.PublicKey hostKey() {
+        return ssh.hostKey();
+    }
+
     /** The NETCONF over SSH port (useful with port 0). */
     public int netconfPort() {
         return ssh.port();

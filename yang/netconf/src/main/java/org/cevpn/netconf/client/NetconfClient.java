@@ -26,6 +26,7 @@ import org.cevpn.netconf.validation.HardenedXml;
 import org.cevpn.netconf.validation.Limits;
 import org.cevpn.netconf.validation.ValidationException;
 import org.opendaylight.netconf.shaded.sshd.client.SshClient;
+import org.opendaylight.netconf.shaded.sshd.client.auth.password.UserAuthPasswordFactory;
 import org.opendaylight.netconf.shaded.sshd.client.auth.pubkey.UserAuthPublicKeyFactory;
 import org.opendaylight.netconf.shaded.sshd.client.channel.ChannelSubsystem;
 import org.opendaylight.netconf.shaded.sshd.client.session.ClientSession;
@@ -36,7 +37,7 @@ import org.w3c.dom.Element;
 
 /**
  * One NETCONF session as a client (RFC 6241 over SSH, RFC 6242): SSH with a pinned server host key and public
- * key client authentication, the {@code netconf} subsystem, the hello exchange (base:1.1 chunked framing when
+ * key (or password) client authentication, the {@code netconf} subsystem, the hello exchange (base:1.1 chunked framing when
  * the server offers it, else base:1.0), then RPCs by message-id and notifications to {@link Events}.
  *
  * <p>One reader thread (virtual) takes every message off the stream: replies complete the waiting
@@ -55,11 +56,17 @@ public final class NetconfClient implements AutoCloseable {
      * @param user    the SSH user (a CE uses its ce-id)
      * @param timeout for the connection, authentication, hello and each RPC's reply
      */
-    public record Settings(String host, int port, String user, ServerAuthentication server, ClientKey key,
+    public record Settings(String host, int port, String user, ServerAuthentication server, ClientCredential credential,
             Duration timeout) {
+        /** With a key pair, the usual case. */
+        public Settings(final String host, final int port, final String user, final ServerAuthentication server,
+                final ClientKey key, final Duration timeout) {
+            this(host, port, user, server, new ClientCredential.Key(key), timeout);
+        }
+
         @Override
         public String toString() {
-            return "NetconfClient.Settings[" + user + "@" + host + ":" + port + ", " + server + ", " + key + "]";
+            return "NetconfClient.Settings[" + user + "@" + host + ":" + port + ", " + server + ", " + credential + "]";
         }
     }
 
@@ -129,7 +136,8 @@ public final class NetconfClient implements AutoCloseable {
         ssh = SshClient.setUpDefaultClient();
         // Only what the settings give: no ~/.ssh identities, no passwords, no known_hosts.
         ssh.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
-        ssh.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        ssh.setUserAuthFactories(settings.credential() instanceof ClientCredential.Password
+            ? List.of(UserAuthPasswordFactory.INSTANCE) : List.of(UserAuthPublicKeyFactory.INSTANCE));
         ssh.setServerKeyVerifier((s, address, key) -> {
             if (MessageDigest.isEqual(SshKeys.blob(key), pinned.blob())) {
                 return true;
@@ -141,7 +149,10 @@ public final class NetconfClient implements AutoCloseable {
         ssh.start();
         try {
             session = ssh.connect(settings.user(), settings.host(), settings.port()).verify(timeout).getSession();
-            session.addPublicKeyIdentity(settings.key().keyPair());
+            switch (settings.credential()) {
+                case ClientCredential.Key k -> session.addPublicKeyIdentity(k.key().keyPair());
+                case ClientCredential.Password p -> session.addPasswordIdentity(p.password());
+            }
             session.auth().verify(timeout);
         } catch (IOException e) {
             if (refusal.get() != null) {

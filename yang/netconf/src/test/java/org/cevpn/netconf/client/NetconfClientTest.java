@@ -102,6 +102,17 @@ class NetconfClientTest {
     }
 
     @Test
+    void aPasswordAuthenticatesToo() throws Exception {
+        users.withPassword("admin", "admin-pw".toCharArray());
+        var settings = new NetconfClient.Settings("127.0.0.1", ssh.port(), "admin", pinned(),
+            new ClientCredential.Password("admin-pw"), Duration.ofSeconds(10));
+        assertFalse(settings.toString().contains("admin-pw"));
+        try (var client = NetconfClient.connect(settings, new NetconfClient.Events() { })) {
+            assertTrue(client.rpc("<get/>").ok() || client.isOpen());
+        }
+    }
+
+    @Test
     void anotherHostKeyIsRefusedWithBothFingerprints() throws Exception {
         var gen = KeyPairGenerator.getInstance("EC");
         gen.initialize(256);
