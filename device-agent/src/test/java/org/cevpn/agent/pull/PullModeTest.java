@@ -210,6 +210,25 @@ class PullModeTest {
     }
 
     @Test
+    void aLostSessionIsReestablishedWithBackoffAndTheCePullsWhatItMissed() throws Exception {
+        server = new TestVpnServer(dir.resolve("server"), true);
+        server.commit(database(List.of(ce1, ce2), List.of(), Map.of()));
+        CeAgent a = agent(ce1, 3600);
+        await(Duration.ofSeconds(15), () -> running(a).contains("10.2.0.0/16"), "the first pull");
+        int port = server.port();
+        server.close();
+        await(Duration.ofSeconds(5), () -> a.syncState().lastError().filter(e -> e.contains("lost")).isPresent(),
+                "the lost session in sync-state");
+        Thread.sleep(2000); // a reconnection attempt or two fail meanwhile (backoff 1 s, 2 s, ... 4 s)
+        assertEquals(Optional.of("unreachable"), a.syncState().lastPullResult());
+        // the server comes back (same host key, same database) with a change the CE was not told about
+        server = new TestVpnServer(dir.resolve("server"), true, port);
+        server.commit(database(List.of(ce1, ce2), List.of(), Map.of("ce2", "10.2.44.0/24")));
+        await(Duration.ofSeconds(15), () -> running(a).contains("10.2.44.0/24"), "the pull after reconnecting");
+        assertEquals(Optional.empty(), a.syncState().lastError());
+    }
+
+    @Test
     void anUnknownPeerStartingIkeMakesTheCePullAndTheTunnelComesUp() throws Exception {
         server = new TestVpnServer(dir.resolve("server"), false);
         // ce2 is known to the server but in no VPN yet

@@ -67,6 +67,11 @@ public final class TestVpnServer implements AutoCloseable {
 
     /** @param combined publish configuration-changed (combined mode); false: pull mode only, no :notification */
     public TestVpnServer(Path stateDir, boolean combined) throws Exception {
+        this(stateDir, combined, 0);
+    }
+
+    /** @param port the SSH port (0: any free one); a restart on the same state directory keeps the host key */
+    public TestVpnServer(Path stateDir, boolean combined, int port) throws Exception {
         schema = new SchemaContextLoader(TestVpnServer.class.getClassLoader()).load(name -> name.startsWith("ietf-netconf@")
                 || name.startsWith("ietf-netconf-acm") || name.startsWith("nc-notifications") || name.startsWith("notifications@")
                 || SchemaContextLoader.CEVPN_MODULES.test(name), List.of());
@@ -80,7 +85,7 @@ public final class TestVpnServer implements AutoCloseable {
         datastores = new Datastores(schema, parser, new DatastoreValidator(schema, implemented), stateDir, scheduler);
         var rpcs = new RpcRegistry();
         rpcs.register(QName.create(vdb, "pull-configuration"), (session, user, input, element) -> pull(user, input));
-        var server = new NetconfServer(schema, datastores, AccessControl.PERMIT_ALL, ReadFilter.UNSUPPORTED, rpcs, 16 << 20);
+        NetconfServer server = new NetconfServer(schema, datastores, AccessControl.PERMIT_ALL, ReadFilter.UNSUPPORTED, rpcs, 16 << 20);
         if (combined) {
             events = new NotificationStream("NETCONF", "VPN server events", schema, new Nacm(schema, Set.of("admin")), 1000,
                     Clock.systemUTC(), scheduler);
@@ -91,7 +96,7 @@ public final class TestVpnServer implements AutoCloseable {
         users.withPassword("admin", "admin-pw".toCharArray());
         datastores.addRunningListener(snapshot -> rerender());
         rerender();
-        ssh = new SshTransport(server, "127.0.0.1", 0, stateDir.resolve("ssh_host_key"), users);
+        ssh = new SshTransport(server, "127.0.0.1", port, stateDir.resolve("ssh_host_key"), users);
     }
 
     /** Replaces the VPN database with {@code <vpn-database xmlns=vdb>…</vpn-database>} (a commit to running). */
