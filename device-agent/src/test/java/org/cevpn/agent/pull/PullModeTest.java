@@ -167,13 +167,25 @@ class PullModeTest {
     void twoCesWithOnlyAPreConfigurationPullTheirConfigurationAndBringUpTheTunnel() throws Exception {
         server = new TestVpnServer(dir.resolve("server"), false);
         server.commit(database(List.of(ce1, ce2), List.of(), Map.of()));
+        var started = java.time.Instant.now();
         CeAgent a = agent(ce1, 3600);
         CeAgent b = agent(ce2, 3600);
         await(Duration.ofSeconds(30), () -> established(a, B) && established(b, A), "the pulled PSK tunnel");
         assertEquals(Optional.of("updated"), a.syncState().lastPullResult());
         assertTrue(a.syncState().nextPull().isPresent());
-        // sync-state as an operator sees it
-        var get = operator(a, new NetconfClient.Events() { }).rpc("<get/>").orThrow();
+        // sync-state as an operator sees it, and configuration-applied (replayed from the start) saying "pull"
+        var events = new CopyOnWriteArrayList<String>();
+        var operator = operator(a, new NetconfClient.Events() {
+            @Override
+            public void notification(Element n) {
+                events.add(serialize(n));
+            }
+        });
+        operator.rpc("<create-subscription xmlns=\"urn:ietf:params:xml:ns:netconf:notification:1.0\"><startTime>" + started
+                + "</startTime></create-subscription>").orThrow();
+        await(Duration.ofSeconds(5), () -> events.stream().anyMatch(n -> n.contains("<configuration-applied>")
+                && n.contains("<source>pull</source>")), "configuration-applied with source pull");
+        var get = operator.rpc("<get/>").orThrow();
         var text = serialize(get);
         assertTrue(text.contains("<last-pull-result>updated</last-pull-result>"), text);
         assertTrue(text.contains("<applied-version>" + server.version() + "</applied-version>"), text);
