@@ -80,6 +80,8 @@ public final class PullClient implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final AtomicLong suppressedUnknownPeerPulls = new AtomicLong();
     private final AtomicLong pulls = new AtomicLong();
+    /** A triggered pull is queued and has not started: further triggers join it instead of queueing another. */
+    private final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile SyncState state = SyncState.NONE;
     private volatile boolean closed;
     private Instant lastUnknownPeerPull = Instant.MIN;
@@ -150,8 +152,14 @@ public final class PullClient implements AutoCloseable {
         return pulls.get();
     }
 
+    /** Queues a pull unless one is already waiting to start (a burst of notifications is one pull). */
     private void trigger(String why) {
-        execute(() -> pull(why));
+        if (queued.compareAndSet(false, true)) {
+            execute(() -> {
+                queued.set(false);
+                pull(why);
+            });
+        }
     }
 
     private void execute(Runnable task) {

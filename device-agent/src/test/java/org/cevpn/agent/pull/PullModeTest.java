@@ -114,9 +114,12 @@ class PullModeTest {
     }
 
     String preConfiguration(Site s, String hostKey, int pullInterval) {
+        return preConfiguration(s, "<address>127.0.0.1</address><port>" + server.port() + "</port>", hostKey, pullInterval);
+    }
+
+    String preConfiguration(Site s, String location, String hostKey, int pullInterval) {
         return "<ce-device xmlns=\"" + CE + "\"><ce-id>" + s.id() + "</ce-id><pre-configuration><sp-address>"
-                + s.sp().getHostAddress() + "</sp-address><vpn-server><address>127.0.0.1</address><port>" + server.port()
-                + "</port><ssh-host-key>" + hostKey + "</ssh-host-key></vpn-server>"
+                + s.sp().getHostAddress() + "</sp-address><vpn-server>" + location + "<ssh-host-key>" + hostKey + "</ssh-host-key></vpn-server>"
                 + "<client-identity><private-key>" + s.privateKeyPkcs8() + "</private-key></client-identity>"
                 + "<timers><pull-interval>" + pullInterval + "</pull-interval><min-retry-wait>1</min-retry-wait>"
                 + "<retry-interval>2</retry-interval><backoff-limit>4</backoff-limit><alarm-threshold>3</alarm-threshold>"
@@ -128,9 +131,13 @@ class PullModeTest {
     }
 
     CeAgent agent(Site s, String pinnedHostKey, int pullInterval) throws Exception {
+        return agentWith(s, preConfiguration(s, pinnedHostKey, pullInterval));
+    }
+
+    CeAgent agentWith(Site s, String preConfiguration) throws Exception {
         Path state = Files.createDirectories(dir.resolve(s.id()));
         CeAgent agent = new CeAgent(new CeAgent.Settings("127.0.0.1", 0, state, Map.of("admin", "admin-pw"), s.sp(), IKE, NAT_T,
-                Optional.of(preConfiguration(s, pinnedHostKey, pullInterval))), new MemoryPacketPort("vpn-" + s.id(), 64));
+                Optional.of(preConfiguration)), new MemoryPacketPort("vpn-" + s.id(), 64));
         agents.add(agent);
         return agent;
     }
@@ -334,6 +341,36 @@ class PullModeTest {
         await(Duration.ofSeconds(10), () -> running(a).contains(B.getHostAddress()), "the rollback");
         assertFalse(running(a).contains("<configuration-version>1000<"));
         await(Duration.ofSeconds(30), () -> established(a, B) && established(b, A), "the tunnel after the rollback");
+    }
+
+    @Test
+    void aUrlLocatesTheServerToo() throws Exception {
+        server = new TestVpnServer(dir.resolve("server"), false);
+        server.commit(database(List.of(ce1, ce2), List.of(), Map.of()));
+        CeAgent a = agentWith(ce1, preConfiguration(ce1, "<url>netconf://127.0.0.1:" + server.port() + "</url>", server.hostKey(),
+                3600));
+        await(Duration.ofSeconds(15), () -> running(a).contains("10.2.0.0/16"), "the pull from the URL's server");
+    }
+
+    @Test
+    void theServerAnswersACeForItselfOnly() throws Exception {
+        server = new TestVpnServer(dir.resolve("server"), false);
+        server.commit(database(List.of(ce1, ce2), List.of(), Map.of()));
+        var key = org.cevpn.netconf.client.ClientKey.fromPkcs8(Base64.getDecoder().decode(ce1.privateKeyPkcs8()));
+        var client = NetconfClient.connect(new NetconfClient.Settings("127.0.0.1", server.port(), "ce1",
+                new ServerAuthentication.PinnedHostKey(Base64.getDecoder().decode(server.hostKey())), key, Duration.ofSeconds(10)),
+                new NetconfClient.Events() { });
+        clients.add(client);
+        var e = assertThrows(RpcException.class, () -> client.rpc("<pull-configuration xmlns=\"" + VDB
+                + "\"><ce-id>ce2</ce-id></pull-configuration>").orThrow());
+        assertEquals(ErrorTag.ACCESS_DENIED, e.errors().get(0).tag());
+        String own = serialize(client.rpc("<pull-configuration xmlns=\"" + VDB + "\"><ce-id>ce1</ce-id></pull-configuration>").orThrow());
+        assertTrue(own.contains("<ce-id>ce2</ce-id>") && own.contains("<pre-shared-key>" + PSK + "</pre-shared-key>"), own);
+        // ce2's key does not open ce1's account
+        var other = org.cevpn.netconf.client.ClientKey.fromPkcs8(Base64.getDecoder().decode(ce2.privateKeyPkcs8()));
+        assertThrows(java.io.IOException.class, () -> NetconfClient.connect(new NetconfClient.Settings("127.0.0.1", server.port(),
+                "ce1", new ServerAuthentication.PinnedHostKey(Base64.getDecoder().decode(server.hostKey())), other,
+                Duration.ofSeconds(10)), new NetconfClient.Events() { }));
     }
 
     @Test
