@@ -82,6 +82,23 @@ class CeConfigurationRendererTest {
     }
 
     @Test
+    void libyangAcceptsTheRenderedPullReplies(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        var yanglint = org.cevpn.testing.ExternalTools.program("yanglint", "libyang2-tools");
+        Path yang = Path.of("../yang/models/src/main/yang");
+        Path deps = Path.of("../yang/models/target/dependency-yang");
+        assertTrue(Files.isDirectory(deps), deps + " missing: build yang/models first");
+        for (String ce : List.of("ce1", "ce4", "ce5")) {
+            Path reply = dir.resolve(ce + ".reply.xml");
+            Files.writeString(reply, "<pull-configuration xmlns=\"" + CeConfigurationRenderer.VDB + "\"><vpn-configuration>"
+                    + "<configuration-version>7</configuration-version>" + render(ce) + "</vpn-configuration></pull-configuration>");
+            var run = yanglint.run(List.of("-t", "reply", "-p", yang.toString(), "-p", deps.toString(),
+                    yang.resolve("cevpn-types.yang").toString(), yang.resolve("cevpn-vpn-database.yang").toString(), reply.toString()));
+            assertEquals(0, run.exitCode(), ce + ": " + run.output());
+            assertEquals("", run.output().strip(), ce + ": " + run.output());
+        }
+    }
+
+    @Test
     void anUnknownCeHasNoRendering() {
         assertTrue(CeConfigurationRenderer.render(db, "ce99").isEmpty());
     }
