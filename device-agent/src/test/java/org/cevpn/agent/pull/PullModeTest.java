@@ -197,6 +197,13 @@ class PullModeTest {
         assertTrue(text.contains("<last-pull-result>updated</last-pull-result>"), text);
         assertTrue(text.contains("<applied-version>" + server.version() + "</applied-version>"), text);
         assertTrue(text.contains("<remote-prefix>10.2.0.0/16</remote-prefix>"), text);
+
+        // ce2 leaves the VPN (draft §3.6): its next pull (here a resync) holds no peers, its tunnel is deleted
+        server.commit(database(List.of(ce1), List.of(ce2), Map.of()));
+        var reply = serialize(operator(b, new NetconfClient.Events() { }).rpc("<resync xmlns=\"" + CE + "\"/>").orThrow());
+        assertTrue(reply.contains("<updated>true</updated>"), reply);
+        await(Duration.ofSeconds(10), () -> b.tunnels().isEmpty() && !established(a, B), "the tunnel to go down on both sides");
+        assertFalse(running(b).contains("<peer>"));
     }
 
     @Test
