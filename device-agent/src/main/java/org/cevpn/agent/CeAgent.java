@@ -155,7 +155,7 @@ public final class CeAgent implements AutoCloseable {
             reset(target);
             return null;
         });
-        rpcs.register(QName.create(ce, "resync"), (session, user, input, element) -> resync());
+        rpcs.register(QName.create(ce, "resync"), new org.cevpn.agent.pull.ResyncRpc(ce, () -> pull));
         SshUsers users = new SshUsers();
         settings.users().forEach((u, p) -> users.withPassword(u, p.toCharArray()));
         var server = new NetconfServer(schema, datastores, nacm, new PolicyReadFilter(schema), new WithDefaults(schema),
@@ -238,35 +238,6 @@ public final class CeAgent implements AutoCloseable {
                 datastores.sessionEnded(LOCAL_SESSION);
             }
         }
-    }
-
-    /** The resync RPC: pull now; the version in effect and whether it changed, or why the pull failed. */
-    private String resync() throws org.cevpn.netconf.datastore.RpcException {
-        PullClient client = pull;
-        if (client == null) {
-            throw org.cevpn.netconf.datastore.RpcException.application(org.cevpn.netconf.ErrorTag.OPERATION_FAILED,
-                    "the agent is starting");
-        }
-        PullClient.PullReport report;
-        try {
-            report = client.resync();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw org.cevpn.netconf.datastore.RpcException.application(org.cevpn.netconf.ErrorTag.OPERATION_FAILED, "interrupted");
-        }
-        switch (report.outcome()) {
-            case "unreachable" -> throw new org.cevpn.netconf.datastore.RpcException(org.cevpn.netconf.RpcError.application(
-                    org.cevpn.netconf.ErrorTag.RESOURCE_DENIED, "server-unreachable", null, report.error().orElse("VPN server unreachable")));
-            case "rejected" -> throw new org.cevpn.netconf.datastore.RpcException(report.errors());
-            default -> { }
-        }
-        if (report.appliedVersion() == 0) {
-            throw org.cevpn.netconf.datastore.RpcException.application(org.cevpn.netconf.ErrorTag.OPERATION_FAILED,
-                    "the VPN server holds no VPN configuration for this CE: none is in effect");
-        }
-        String ns = ce.namespace().toString();
-        return "<configuration-version xmlns=\"" + ns + "\">" + report.appliedVersion() + "</configuration-version><updated xmlns=\""
-                + ns + "\">" + report.updated() + "</updated>";
     }
 
     /** The reset action on /ce-device/vpn-configuration/peer[sp-address]. */
