@@ -294,6 +294,19 @@ class PullModeTest {
     }
 
     @Test
+    void aCaCertificateForTheServerIsRefusedAsUnsupported() throws Exception {
+        server = new TestVpnServer(dir.resolve("server"), false);
+        server.commit(database(List.of(ce1, ce2), List.of(), Map.of()));
+        String pre = preConfiguration(ce1, server.hostKey(), 3600).replaceFirst("<ssh-host-key>[^<]*</ssh-host-key>",
+                "<ca-certificate>MIIBtjCCAVugAwIBAgIU</ca-certificate>");
+        CeAgent a = agentWith(ce1, pre);
+        await(Duration.ofSeconds(15), () -> a.syncState().lastError().isPresent(), "the refused pull");
+        String error = a.syncState().lastError().orElseThrow();
+        assertTrue(error.contains("CA certificate") && error.contains("not supported"), error);
+        assertEquals(0, server.pulls("ce1"));
+    }
+
+    @Test
     void anInvalidPulledConfigurationIsRejectedAndTheLastGoodOneStays() throws Exception {
         server = new TestVpnServer(dir.resolve("server"), false);
         server.commit(database(List.of(ce1, ce2), List.of(), Map.of()));
