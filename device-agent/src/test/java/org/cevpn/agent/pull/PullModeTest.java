@@ -232,7 +232,7 @@ class PullModeTest {
         server.commit(database(List.of(ce1, ce2), List.of(), Map.of("ce2", "10.2.77.0/24")));
         await(Duration.ofSeconds(3), () -> running(a).contains("10.2.77.0/24"), "the pull on configuration-changed");
         System.out.printf("combined-mode-ms: %d%n", (System.nanoTime() - t0) / 1_000_000);
-        assertEquals(Optional.of("updated"), a.syncState().lastPullResult());
+        await(Duration.ofSeconds(2), () -> a.syncState().lastPullResult().equals(Optional.of("updated")), "sync-state updated");
     }
 
     @Test
@@ -251,7 +251,9 @@ class PullModeTest {
         server = new TestVpnServer(dir.resolve("server"), true, port);
         server.commit(database(List.of(ce1, ce2), List.of(), Map.of("ce2", "10.2.44.0/24")));
         await(Duration.ofSeconds(15), () -> running(a).contains("10.2.44.0/24"), "the pull after reconnecting");
-        assertEquals(Optional.empty(), a.syncState().lastError());
+        // sync-state is recorded just after running is written
+        await(Duration.ofSeconds(2), () -> a.syncState().lastError().isEmpty(), "a successful pull clears last-error");
+        assertEquals(Optional.of("updated"), a.syncState().lastPullResult());
     }
 
     @Test
