@@ -207,6 +207,48 @@ class PullModeTest {
     }
 
     @Test
+    void pullsLogNoSecrets() throws Exception {
+        // slf4j-simple writes to the System.err of the moment: keep a copy of everything logged meanwhile
+        var copy = new java.io.ByteArrayOutputStream();
+        var err = System.err;
+        System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int c) {
+                err.write(c);
+                synchronized (copy) {
+                    copy.write(c);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                err.write(b, off, len);
+                synchronized (copy) {
+                    copy.write(b, off, len);
+                }
+            }
+        }, true));
+        try {
+            server = new TestVpnServer(dir.resolve("server"), true);
+            server.commit(database(List.of(ce1, ce2), List.of(), Map.of()));
+            CeAgent a = agent(ce1, 3600);
+            CeAgent b = agent(ce2, 3600);
+            await(Duration.ofSeconds(30), () -> established(a, B) && established(b, A), "the pulled PSK tunnel");
+            server.commit(database(List.of(ce1, ce2), List.of(), Map.of("ce2", "")));  // a rejected pull logs its error
+            await(Duration.ofSeconds(5), () -> a.syncState().lastPullResult().equals(Optional.of("rejected")), "the rejection");
+        } finally {
+            System.setErr(err);
+        }
+        String logged;
+        synchronized (copy) {
+            logged = copy.toString(StandardCharsets.UTF_8);
+        }
+        assertTrue(logged.contains("PullClient"), "the capture saw the pull client's log");
+        assertFalse(logged.contains(PSK), "a pre-shared key was logged");
+        assertFalse(logged.contains(ce1.privateKeyPkcs8()) || logged.contains(ce2.privateKeyPkcs8()), "a private key was logged");
+    }
+
+    @Test
     void thePeriodicPullPicksUpAChange() throws Exception {
         server = new TestVpnServer(dir.resolve("server"), false);
         server.commit(database(List.of(ce1, ce2), List.of(), Map.of()));
