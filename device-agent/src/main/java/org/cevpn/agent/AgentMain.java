@@ -31,6 +31,9 @@ import org.cevpn.ipsec.io.TunDevice;
  * vpn.port = tun:tun0             # or memory (no VPN-side interface: tests, dry runs)
  * pre-configuration = ce1-pre.xml # optional: /ce-device XML written to running on a first start
  * </pre>
+ *
+ * <p>With a pre-configuration in running the agent pulls its VPN configuration from the pre-configuration's
+ * vpn-server (see {@link org.cevpn.agent.pull.PullClient}); a VPN server may also push to it over NETCONF.
  */
 public final class AgentMain {
     private AgentMain() {

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.cevpn.agent.config.CeConfiguration;
 import org.cevpn.agent.config.CeConfigurationReader;
 import org.cevpn.agent.config.ConfigurationException;
+import org.cevpn.agent.pull.PullClient;
+import org.cevpn.agent.pull.SyncState;
 import org.cevpn.agent.reconcile.AgentNotification;
 import org.cevpn.agent.reconcile.PeerTranslation;
 import org.cevpn.agent.reconcile.Reconciler;
@@ -118,6 +120,10 @@ public final class CeAgent implements AutoCloseable {
     private final CeConfigurationReader reader;
     private volatile boolean closed;
     private CryptoOffload cryptoWorkers = CryptoOffload.INLINE;
+    /** Set once running can be pulled into (after the reconciler exists). */
+    private volatile PullClient pull;
+    /** Who is writing running on this thread, for configuration-applied's source: the agent's own pulls say "pull". */
+    private final ThreadLocal<String> writeSource = ThreadLocal.withInitial(() -> "push");
     /** Set once the data plane and reconciler exist; until then get shows configuration only. */
     private volatile org.cevpn.netconf.server.StateData state = running -> running;
 
@@ -142,14 +148,7 @@ public final class CeAgent implements AutoCloseable {
         if (currentConfiguration().isEmpty() && settings.preConfiguration().isPresent()) {
             var config = xml("<config xmlns=\"urn:ietf:params:xml:ns:netconf:base:1.0\">"
                     + settings.preConfiguration().orElseThrow() + "</config>");
-            nacm.sessionStarted(LOCAL_SESSION, LOCAL_USER);
-            try {
-                datastores.editConfig(LOCAL_SESSION, Datastore.RUNNING, config.getDocumentElement(), EditOperation.MERGE,
-                    TestOption.TEST_THEN_SET, ErrorOption.ROLLBACK_ON_ERROR);
-            } finally {
-                nacm.sessionEnded(LOCAL_SESSION);
-                datastores.sessionEnded(LOCAL_SESSION);
-            }
+            writeRunning(nacm, config.getDocumentElement());
         }
 
         // NETCONF first: of what binds a port, the data plane's sockets come last (nothing after them fails).
@@ -158,6 +157,7 @@ public final class CeAgent implements AutoCloseable {
             reset(target);
             return null;
         });
+        rpcs.register(QName.create(ce, "resync"), new org.cevpn.agent.pull.ResyncRpc(ce, () -> pull));
         SshUsers users = new SshUsers();
         settings.users().forEach((u, p) -> users.withPassword(u, p.toCharArray()));
         var server = new NetconfServer(schema, datastores, nacm, new PolicyReadFilter(schema), new WithDefaults(schema),
@@ -188,18 +188,62 @@ public final class CeAgent implements AutoCloseable {
         TunnelSupervisor supervisor = new TunnelSupervisor(engine, Map.of(), new SadChildTraffic(sad), clock, new SplittableRandom());
         reconciler = new Reconciler(engine, supervisor, new ChildSaInstaller(sad),
                 new PeerTranslation(settings.ikePort(), settings.natTPort()), this::publish, clock);
-        service[0] = new IkeService(engine, supervisor, queue, sockets, reconciler::onEvent, clock);
+        service[0] = new IkeService(engine, supervisor, queue, sockets, event -> {
+            reconciler.onEvent(event);
+            if (event instanceof org.cevpn.ipsec.ike.engine.IkeEvent.UnknownPeer unknown && pull != null) {
+                pull.unknownPeer(unknown.from()); // rate-limited there
+            }
+        }, clock);
         ike = service[0];
         reconciler.attach(ike);
-        state = new OperationalState(ce, reconciler::states, reconciler::appliedVersion, sad);
+        state = new OperationalState(ce, reconciler::states, reconciler::appliedVersion, sad,
+                () -> pull == null ? SyncState.NONE : pull.syncState());
         dataPlane = new DataPlane(sad, vpnSide, sockets, queue, null, null, ike.trafficWithoutSa());
         dataPlane.start();
         ike.start();
         scheduler.scheduleAtFixedRate(() -> ike.submit(reconciler::housekeeping), 1, 1, TimeUnit.SECONDS);
 
-        datastores.addRunningListener(snapshot -> applyRunning(snapshot.root()));
+        datastores.addRunningListener(snapshot -> {
+            applyRunning(snapshot.root());
+            if (pull != null) {
+                pull.runningChanged();
+            }
+        });
         applyRunning(datastores.snapshot(Datastore.RUNNING).root());
 
+        // The pull client writes running as the agent itself, with configuration-applied saying "pull".
+        pull = new PullClient(ce, new PullClient.Running() {
+            @Override
+            public ContainerNode root() {
+                return datastores.snapshot(Datastore.RUNNING).root();
+            }
+
+            @Override
+            public void write(org.w3c.dom.Element config) throws org.cevpn.netconf.datastore.RpcException {
+                writeSource.set("pull");
+                try {
+                    writeRunning(nacm, config);
+                } finally {
+                    writeSource.remove();
+                }
+            }
+        }, this::publish, clock);
+        pull.start();
+
+    }
+
+    /** edit-config (merge) of running by the agent itself: validated and access-checked like any session's. */
+    private void writeRunning(NacmAccessControl nacm, org.w3c.dom.Element config) throws org.cevpn.netconf.datastore.RpcException {
+        synchronized (writeSource) { // one local session at a time: it has a single id
+            nacm.sessionStarted(LOCAL_SESSION, LOCAL_USER);
+            try {
+                datastores.editConfig(LOCAL_SESSION, Datastore.RUNNING, config, EditOperation.MERGE, TestOption.TEST_THEN_SET,
+                        ErrorOption.ROLLBACK_ON_ERROR);
+            } finally {
+                nacm.sessionEnded(LOCAL_SESSION);
+                datastores.sessionEnded(LOCAL_SESSION);
+            }
+        }
     }
 
     /** The reset action on /ce-device/vpn-configuration/peer[sp-address]. */
@@ -232,7 +276,8 @@ public final class CeAgent implements AutoCloseable {
 
     private void applyRunning(ContainerNode root) {
         try {
-            reader.read(root).ifPresent(reconciler::apply);
+            String source = writeSource.get();
+            reader.read(root).ifPresent(config -> reconciler.apply(config, source));
         } catch (ConfigurationException e) {
             // Running passed validation; what is left is data the agent cannot use. Said, never half-applied silently.
             LOG.error("committed configuration not applied: {}", e.getMessage());
@@ -261,6 +306,14 @@ public final class CeAgent implements AutoCloseable {
             case AgentNotification.ConfigurationApplied c -> b.withNodeIdentifier(id("configuration-applied"))
                     .withChild(ImmutableNodes.leafNode(QName.create(ce, "configuration-version"), Uint64.valueOf(c.configurationVersion())))
                     .withChild(leaf("source", c.source()));
+            case AgentNotification.ConfigurationRejected r -> {
+                b.withNodeIdentifier(id("configuration-rejected")).withChild(leaf("error-tag", r.errorTag()))
+                        .withChild(leaf("error-message", r.errorMessage()));
+                r.configurationVersion().ifPresent(v -> b.withChild(
+                        ImmutableNodes.leafNode(QName.create(ce, "configuration-version"), Uint64.valueOf(v))));
+                r.errorAppTag().ifPresent(t -> b.withChild(leaf("error-app-tag", t)));
+                r.errorPath().ifPresent(p -> b.withChild(leaf("error-path", p)));
+            }
         }
         LOG.info("notification {}", n);
         events.publish(b.build());
@@ -272,6 +325,11 @@ public final class CeAgent implements AutoCloseable {
 
     private org.opendaylight.yangtools.yang.data.api.schema.LeafNode<String> leaf(String name, String value) {
         return ImmutableNodes.leafNode(QName.create(ce, name), value);
+    }
+
+    /** The agent's SSH host key (what a VPN server pushing to it pins). */
+    public java.security.PublicKey hostKey() {
+        return ssh.hostKey();
     }
 
     /** The NETCONF over SSH port (useful with port 0). */
@@ -304,6 +362,12 @@ public final class CeAgent implements AutoCloseable {
         return schema;
     }
 
+    /** The pull client's sync-state (also in get). */
+    public SyncState syncState() {
+        PullClient client = pull;
+        return client == null ? SyncState.NONE : client.syncState();
+    }
+
     /** Deletes every tunnel (IKE DELETE to each peer), then stops NETCONF, IKE and the data plane. */
     @Override
     public void close() throws Exception {
@@ -311,6 +375,9 @@ public final class CeAgent implements AutoCloseable {
             return;
         }
         closed = true;
+        if (pull != null) {
+            pull.close();
+        }
         try {
             ssh.close();
         } catch (IOException e) {

@@ -23,7 +23,8 @@ import org.opendaylight.yangtools.yang.data.api.schema.MapNode;
 import org.opendaylight.yangtools.yang.data.spi.node.ImmutableNodes;
 
 /**
- * The CE's state data for NETCONF {@code get}: {@code /ce-device/sync-state/applied-version} and, inside each
+ * The CE's state data for NETCONF {@code get}: {@code /ce-device/sync-state} (applied-version and the pull client's
+ * last-pull, last-pull-result, last-error, next-pull) and, inside each
  * configured peer's entry, {@code ike-sa} (state, SPIs, who initiated, when, retries, last error) and the
  * {@code child-sa} pairs with their SAD counters. Built from the reconciler's tunnel states on each get.
  */
@@ -32,9 +33,11 @@ final class OperationalState implements StateData {
     private final Supplier<Map<InetAddress, TunnelState>> tunnels;
     private final Supplier<Long> appliedVersion;
     private final SecurityAssociationDatabase sad;
+    private final Supplier<org.cevpn.agent.pull.SyncState> sync;
 
     OperationalState(QNameModule ce, Supplier<Map<InetAddress, TunnelState>> tunnels, Supplier<Long> appliedVersion,
-                     SecurityAssociationDatabase sad) {
+                     SecurityAssociationDatabase sad, Supplier<org.cevpn.agent.pull.SyncState> sync) {
+        this.sync = sync;
         this.ce = ce;
         this.tunnels = tunnels;
         this.appliedVersion = appliedVersion;
@@ -48,9 +51,17 @@ final class OperationalState implements StateData {
         }
         var newDevice = ImmutableNodes.newContainerBuilder().withNodeIdentifier(device.name()).withValue(device.body());
         long version = appliedVersion.get();
+        var syncState = ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("sync-state"));
         if (version > 0) {
-            newDevice.withChild(ImmutableNodes.newContainerBuilder().withNodeIdentifier(id("sync-state"))
-                    .withChild(ImmutableNodes.leafNode(q("applied-version"), Uint64.valueOf(version))).build());
+            syncState.withChild(ImmutableNodes.leafNode(q("applied-version"), Uint64.valueOf(version)));
+        }
+        var pull = sync.get();
+        pull.lastPull().ifPresent(t -> syncState.withChild(ImmutableNodes.leafNode(q("last-pull"), t.toString())));
+        pull.lastPullResult().ifPresent(r -> syncState.withChild(ImmutableNodes.leafNode(q("last-pull-result"), r)));
+        pull.lastError().ifPresent(e -> syncState.withChild(ImmutableNodes.leafNode(q("last-error"), e)));
+        pull.nextPull().ifPresent(t -> syncState.withChild(ImmutableNodes.leafNode(q("next-pull"), t.toString())));
+        if (version > 0 || pull.lastPull().isPresent() || pull.lastError().isPresent()) {
+            newDevice.withChild(syncState.build());
         }
         if (device.childByArg(id("vpn-configuration")) instanceof ContainerNode vc && vc.childByArg(id("peer")) instanceof MapNode peers) {
             Map<InetAddress, TunnelState> states = tunnels.get();

@@ -88,8 +88,17 @@ public final class Reconciler implements TunnelRoutes {
         this.service = ikeService;
     }
 
-    /** A new committed configuration (the running datastore's listener). */
-    public synchronized void apply(CeConfiguration config) {
+    /** A new committed configuration (the running datastore's listener), written by a NETCONF client (push). */
+    public void apply(CeConfiguration config) {
+        apply(config, "push");
+    }
+
+    /**
+     * A new committed configuration.
+     *
+     * @param source how it arrived, for configuration-applied: "push" (a NETCONF client wrote it) or "pull"
+     */
+    public synchronized void apply(CeConfiguration config, String source) {
         if (service == null) {
             throw new IllegalStateException("no IKE service attached");
         }
@@ -152,7 +161,7 @@ public final class Reconciler implements TunnelRoutes {
         long version = config.configurationVersion().orElse(0L);
         if (version != 0 && version != appliedVersion) {
             appliedVersion = version;
-            notifications.accept(new AgentNotification.ConfigurationApplied(version, "push"));
+            notifications.accept(new AgentNotification.ConfigurationApplied(version, source));
         }
     }
 

@@ -467,9 +467,18 @@ public final class Datastores {
                     "cannot write the " + ds.xmlName() + " datastore: " + e.getMessage());
             }
         }
-        final var next = new Snapshot(root, stores.get(ds).version() + 1);
+        final var before = stores.get(ds);
+        final var next = new Snapshot(root, before.version() + 1);
         stores.put(ds, next);
         if (ds == Datastore.RUNNING) {
+            // RFC 6241 §8.3: the candidate is a copy of running until someone edits it. When running changes
+            // under a candidate nobody touched (the agent writing a pulled configuration, edit-config to running,
+            // a rollback), the candidate follows, so that a later commit does not undo that change and a client
+            // does not have to discard-changes first.
+            final var candidate = stores.get(Datastore.CANDIDATE);
+            if (candidate.root().equals(before.root()) && !candidate.root().equals(root)) {
+                stores.put(Datastore.CANDIDATE, new Snapshot(root, candidate.version() + 1));
+            }
             for (var listener : runningListeners) {
                 listener.accept(next);
             }

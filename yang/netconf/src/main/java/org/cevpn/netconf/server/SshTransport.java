@@ -31,6 +31,7 @@ public final class SshTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SshTransport.class);
 
     private final SshServer sshd;
+    private final java.security.PublicKey hostKey;
 
     /**
      * @param hostKeyFile the server's host key: generated (EC P-256) on first start, kept (mode 0600) after
@@ -46,7 +47,7 @@ public final class SshTransport implements AutoCloseable {
         keys.setKeySize(256);
         sshd.setKeyPairProvider(keys);
         // Load (or create) the key now, so its file exists with tight permissions before anyone connects.
-        keys.loadKeys(null);
+        hostKey = keys.loadKeys(null).iterator().next().getPublic();
         restrictToOwner(hostKeyFile);
         sshd.setPasswordAuthenticator((user, password, session) -> users.checkPassword(user, password));
         sshd.setPublickeyAuthenticator((user, key, session) -> users.checkKey(user, key));
@@ -60,6 +61,11 @@ public final class SshTransport implements AutoCloseable {
     public int port() {
         return sshd.getBoundAddresses().stream().filter(InetSocketAddress.class::isInstance)
             .map(a -> ((InetSocketAddress) a).getPort()).findFirst().orElse(sshd.getPort());
+    }
+
+    /** The server's host key, for clients to pin (cvt:ssh-public-key is its RFC 4253 blob). */
+    public java.security.PublicKey hostKey() {
+        return hostKey;
     }
 
     @Override

@@ -60,6 +60,16 @@ public final class SshUsers {
         return this;
     }
 
+    /** Sets the user's public keys, replacing any it had (e.g. from a database of client keys). */
+    public SshUsers setPublicKeys(final String user, final List<PublicKey> publicKeys) {
+        if (publicKeys.isEmpty()) {
+            keys.remove(user);
+        } else {
+            keys.put(user, new java.util.concurrent.CopyOnWriteArrayList<>(publicKeys));
+        }
+        return this;
+    }
+
     boolean checkPassword(final String user, final String password) {
         final var stored = passwordHashes.get(user);
         if (stored == null) {

@@ -50,18 +50,33 @@ public final class DatastoreValidator {
 
     private final YangSchema schema;
     private final WhenConditions whens;
+    /** Namespaces of the modules the server implements, or null: all of the schema's. */
+    private final java.util.Set<String> implemented;
 
     public DatastoreValidator(final YangSchema schema) {
-        this.schema = schema;
-        whens = new WhenConditions(schema.context());
+        this(schema, null);
     }
 
     /**
-     * Validates a datastore of a server that implements every module of the schema: top-level mandatory
-     * nodes of all modules must be there, whether or not the document has any data of that module.
+     * A validator for a server that implements only some modules of its schema and imports the others for their
+     * groupings and types (RFC 8525 import-only modules): the VPN server imports cevpn-ce-device for the
+     * vpn-configuration grouping but holds no {@code /ce-device}, whose top-level mandatory nodes must not be
+     * required of it.
+     *
+     * @param implementedNamespaces the namespaces of the implemented modules; null: every module of the schema
+     */
+    public DatastoreValidator(final YangSchema schema, final java.util.Set<String> implementedNamespaces) {
+        this.schema = schema;
+        whens = new WhenConditions(schema.context());
+        implemented = implementedNamespaces == null ? null : java.util.Set.copyOf(implementedNamespaces);
+    }
+
+    /**
+     * Validates a datastore of the server: top-level mandatory nodes of every implemented module must be there,
+     * whether or not the document has any data of that module.
      */
     public ValidationResult validate(final ContainerNode root, final Scope scope) {
-        return new Run(DataDom.of(root, schema), scope, null).validate();
+        return new Run(DataDom.of(root, schema), scope, implemented).validate();
     }
 
     /**

@@ -112,6 +112,25 @@ class DatastoresTest {
     }
 
     @Test
+    void anUntouchedCandidateFollowsRunningAndAnEditedOneDoesNot() throws Exception {
+        final var ds = open();
+        // The agent (or any session) writes running directly: nobody touched the candidate, so it follows.
+        edit(ds, S1, Datastore.RUNNING, "<name>pulled</name>");
+        assertTrue(text(ds, Datastore.CANDIDATE).contains("pulled"), text(ds, Datastore.CANDIDATE));
+        assertFalse(ds.candidateModified());
+        // ... and a session may lock the candidate and commit without a discard-changes first.
+        ds.lock(S2, Datastore.CANDIDATE);
+        ds.commit(S2, Datastores.CommitOptions.PLAIN);
+        assertTrue(text(ds, Datastore.RUNNING).contains("pulled"), "the commit did not undo the direct write");
+        ds.unlock(S2, Datastore.CANDIDATE);
+        // A candidate with someone's changes keeps them when running changes under it.
+        edit(ds, S2, Datastore.CANDIDATE, "<name>operator</name>");
+        edit(ds, S1, Datastore.RUNNING, "<name>pulled-again</name>");
+        assertTrue(text(ds, Datastore.CANDIDATE).contains("operator"), text(ds, Datastore.CANDIDATE));
+        assertTrue(ds.candidateModified());
+    }
+
+    @Test
     void confirmedCommitRollsBackOnTimeout() throws Exception {
         final var ds = open();
         edit(ds, S1, Datastore.CANDIDATE, "<name>old</name>");
@@ -127,6 +146,7 @@ class DatastoresTest {
         assertFalse(ds.confirmedCommitPending());
         assertTrue(text(ds, Datastore.RUNNING).contains("old"), text(ds, Datastore.RUNNING));
         assertFalse(Files.exists(dir.resolve("confirmed-commit-rollback.xml")));
+        assertTrue(text(ds, Datastore.CANDIDATE).contains("old"), "the untouched candidate follows the rollback");
     }
 
     @Test
