@@ -128,7 +128,9 @@ class ProtocolTest {
     @Test
     void eachBadRequestGetsItsRpcErrorAndTheSessionGoesOn() throws IOException {
         hello11();
-        assertError(rpc11("<rpc message-id=\"1\" xmlns=\"" + BASE + "\"><get-config>"), "malformed-message");
+        final var notWellFormed = rpc11("<rpc message-id=\"1\" xmlns=\"" + BASE + "\"><get-config>");
+        assertError(notWellFormed, "malformed-message");
+        assertTrue(notWellFormed.contains("<error-type>rpc</error-type>"), "RFC 6241 App. A: " + notWellFormed);
         assertError(rpc11("<!DOCTYPE x [<!ENTITY e \"boom\">]><rpc message-id=\"1\" xmlns=\"" + BASE + "\">&e;</rpc>"),
             "malformed-message");
         assertError(rpc11("<rpc xmlns=\"" + BASE + "\"><commit/></rpc>"), "missing-attribute");
