@@ -467,9 +467,18 @@ public final class Datastores {
                     "cannot write the " + ds.xmlName() + " datastore: " + e.getMessage());
             }
         }
-        final var next = new Snapshot(root, stores.get(ds).version() + 1);
+        final var previous = stores.get(ds);
+        final var next = new Snapshot(root, previous.version() + 1);
         stores.put(ds, next);
         if (ds == Datastore.RUNNING) {
+            // An unmodified candidate is running (RFC 6241 §8.3.1: it starts as a copy, discard-changes makes it one
+            // again). When running changes under it — a :writable-running edit, a rollback, the device writing its
+            // pre-configuration — it follows; a stale copy would make the next candidate edit fail against data
+            // that is gone, or the next commit silently undo the change. A locked candidate is its holder's: left.
+            final var candidate = stores.get(Datastore.CANDIDATE);
+            if (candidate.root().equals(previous.root()) && !locks.containsKey(Datastore.CANDIDATE)) {
+                stores.put(Datastore.CANDIDATE, new Snapshot(root, candidate.version() + 1));
+            }
             for (var listener : runningListeners) {
                 listener.accept(next);
             }
