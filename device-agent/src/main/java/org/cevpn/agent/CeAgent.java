@@ -134,9 +134,7 @@ public final class CeAgent implements AutoCloseable {
     private volatile org.cevpn.netconf.server.StateData state = running -> running;
 
     public CeAgent(Settings settings, PacketPort vpnSide) throws Exception {
-        schema = new SchemaContextLoader(CeAgent.class.getClassLoader()).load(name -> name.startsWith("ietf-netconf@")
-                || name.startsWith("ietf-netconf-acm") || name.startsWith("nc-notifications") || name.startsWith("notifications@")
-                || SchemaContextLoader.CEVPN_MODULES.test(name), List.of());
+        schema = models();
         reader = new CeConfigurationReader(schema);
         ce = reader.module();
         cvt = schema.moduleByNamespace("urn:cevpn:params:xml:ns:yang:cevpn-types").orElseThrow().getQNameModule();
@@ -208,6 +206,21 @@ public final class CeAgent implements AutoCloseable {
         datastores.addRunningListener(snapshot -> applyRunning(snapshot.root()));
         applyRunning(datastores.snapshot(Datastore.RUNNING).root());
 
+    }
+
+    private static YangSchema models;
+
+    /**
+     * The agent's YANG models, compiled once per JVM: the compile takes seconds and the result is immutable, so
+     * several agents in one process (tests, a hub with simulated peers) share it instead of paying it each time.
+     */
+    private static synchronized YangSchema models() throws Exception {
+        if (models == null) {
+            models = new SchemaContextLoader(CeAgent.class.getClassLoader()).load(name -> name.startsWith("ietf-netconf@")
+                    || name.startsWith("ietf-netconf-acm") || name.startsWith("nc-notifications") || name.startsWith("notifications@")
+                    || SchemaContextLoader.CEVPN_MODULES.test(name), List.of());
+        }
+        return models;
     }
 
     /** The reset action on /ce-device/vpn-configuration/peer[sp-address]. */
