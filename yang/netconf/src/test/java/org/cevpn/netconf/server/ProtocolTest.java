@@ -88,7 +88,8 @@ class ProtocolTest {
     void helloAdvertisesExactlyWhatWeImplement() throws IOException {
         final var hello = hello11();
         assertTrue(hello.contains("<session-id>"), hello);
-        for (var cap : new String[] {"base:1.0", "base:1.1", ":candidate:1.0", ":confirmed-commit:1.1",
+        for (var cap : new String[] {"base:1.0", "base:1.1", ":candidate:1.0", ":confirmed-commit:1.0", ":confirmed-commit:1.1",
+            ":validate:1.0",
             ":rollback-on-error:1.0", ":validate:1.1", ":startup:1.0", ":writable-running:1.0",
             "urn:cevpn:test:ds-test?module=ds-test", "yang-library:1.1?revision=2019-01-04", "content-id="}) {
             assertTrue(hello.contains(cap), cap + " missing in " + hello);
