@@ -50,7 +50,7 @@ class BadInputTest {
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
         dir = tmp;
-        pair = new AgentPair(dir, 47, 24730);
+        pair = new AgentPair(dir, 147, 25730);
         try (var s = open()) {
             OpenSshClientTest.assertOk(s.rpc(OpenSshClientTest.editCandidate(pair.peerBForA())));
             OpenSshClientTest.assertOk(s.rpc("<commit/>"));

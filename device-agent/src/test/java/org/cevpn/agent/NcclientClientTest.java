@@ -30,7 +30,7 @@ class NcclientClientTest {
 
     @BeforeEach
     void start() throws Exception {
-        pair = new AgentPair(dir, 43, 24710);
+        pair = new AgentPair(dir, 143, 25710);
     }
 
     @AfterEach

@@ -29,7 +29,7 @@ class OpenSshClientTest {
 
     @BeforeEach
     void start() throws Exception {
-        pair = new AgentPair(dir, 41, 24700);
+        pair = new AgentPair(dir, 141, 25700);
     }
 
     @AfterEach

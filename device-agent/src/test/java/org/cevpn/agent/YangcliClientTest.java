@@ -38,7 +38,7 @@ class YangcliClientTest {
     @BeforeEach
     void start() throws Exception {
         yangcli = ExternalTools.program("yangcli", "yangcli");
-        pair = new AgentPair(dir, 45, 24720);
+        pair = new AgentPair(dir, 145, 25720);
         String ce = AgentPair.CE;
         String b = pair.addressB.getHostAddress();
         write("ce-id.xml", "<filter><ce-device xmlns=\"" + ce + "\"><ce-id/></ce-device></filter>");
