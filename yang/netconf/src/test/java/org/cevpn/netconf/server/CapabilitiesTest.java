@@ -22,6 +22,13 @@ class CapabilitiesTest {
         final var withoutXPath = capabilityOf(Capabilities.of(schema, false, false, false), "ietf-netconf");
         assertTrue(withoutXPath.endsWith("&features=writable-running,candidate,confirmed-commit,rollback-on-error,"
             + "validate,startup"), withoutXPath);
+        // the yang-library (RFC 8525) says the same
+        final var caps = Capabilities.of(schema, true, false, false);
+        final var library = new Monitoring(schema, caps).yangLibrary();
+        final var netconf = library.substring(library.indexOf("<name>ietf-netconf</name>"));
+        assertTrue(netconf.substring(0, netconf.indexOf("</module>")).endsWith("<feature>writable-running</feature>"
+            + "<feature>candidate</feature><feature>confirmed-commit</feature><feature>rollback-on-error</feature>"
+            + "<feature>validate</feature><feature>startup</feature><feature>xpath</feature>"), netconf);
         // a module without features gets no features parameter at all
         final var ce = capabilityOf(Capabilities.of(schema, true, false, false), "cevpn-ce-device");
         assertTrue(ce.matches("urn:cevpn:params:xml:ns:yang:cevpn-ce-device\\?module=cevpn-ce-device&revision=[0-9-]{10}"), ce);
