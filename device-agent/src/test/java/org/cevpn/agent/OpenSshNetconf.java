@@ -45,8 +45,11 @@ final class OpenSshNetconf implements AutoCloseable {
     private final String hello;
     private final long sessionId;
 
-    private OpenSshNetconf(Process process) throws IOException, InterruptedException {
+    private final Path stderrFile;
+
+    private OpenSshNetconf(Process process, Path stderrFile) throws IOException, InterruptedException {
         this.process = process;
+        this.stderrFile = stderrFile;
         this.toServer = process.getOutputStream();
         InputStream in = process.getInputStream();
         byte[] serverHello = new Framing.EndOfMessage(1 << 20).read(in);
@@ -85,8 +88,9 @@ final class OpenSshNetconf implements AutoCloseable {
         builder.environment().put("SSH_ASKPASS_REQUIRE", "force");
         builder.environment().put("DISPLAY", ":0");
         builder.environment().put("CEVPN_TEST_PASSWORD", password);
-        builder.redirectError(dir.resolve("ssh-" + user + "-" + System.nanoTime() + ".err").toFile());
-        return new OpenSshNetconf(builder.start());
+        Path stderr = dir.resolve("ssh-" + user + "-" + System.nanoTime() + ".err");
+        builder.redirectError(stderr.toFile());
+        return new OpenSshNetconf(builder.start(), stderr);
     }
 
     String hello() {
@@ -166,8 +170,13 @@ final class OpenSshNetconf implements AutoCloseable {
         }
     }
 
+    /** What ssh said on stderr (authentication failures, connection refused...). */
     private String stderr() {
-        return "(see the ssh-*.err files in the test directory)";
+        try {
+            return Files.readString(stderrFile);
+        } catch (IOException e) {
+            return "(ssh's stderr unreadable: " + e.getMessage() + ")";
+        }
     }
 
     @Override
