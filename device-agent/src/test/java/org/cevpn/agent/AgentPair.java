@@ -35,7 +35,7 @@ final class AgentPair implements AutoCloseable {
 
     /**
      * @param base the last octet of A's 127.0.0.x address (B is base + 1); {@code ikePort} and the next for NAT-T.
-     *             The client tests use 141-148 and 257xx, clear of the other agent tests' 127.0.0.1x-4x and 245xx-247xx.
+     *             The client tests use 141-149 and 257xx, clear of the other agent tests' 127.0.0.1x-4x and 245xx-247xx.
      */
     AgentPair(Path dir, int base, int ikePort) throws Exception {
         addressA = InetAddress.ofLiteral("127.0.0." + base);
