@@ -106,6 +106,17 @@ class BadInputTest {
         assertTrue(session.rpc("<get-config><source><running/></source></get-config>").contains("<data"));
     }
 
+    /** netconf-state's dropped-sessions (RFC 6022): a session the agent ended on bad input is a counted drop. */
+    long droppedSessions() throws Exception {
+        try (var s = open()) {
+            // unfiltered: the server adds netconf-state only to a get without a filter
+            String reply = s.rpc("<get/>");
+            var m = Pattern.compile("<dropped-sessions>(\\d+)</dropped-sessions>").matcher(reply);
+            assertTrue(m.find(), reply);
+            return Long.parseLong(m.group(1));
+        }
+    }
+
     void newSessionServed() throws Exception {
         try (var fresh = open()) {
             assertTrue(fresh.rpc("<get-config><source><running/></source></get-config>").contains("<ce-id>ce1</ce-id>"));
@@ -160,6 +171,7 @@ class BadInputTest {
     void anOversizedMessageEndsTheSession() throws Exception {
         // 1 MiB chunks of one message until the agent's 16 MiB limit is passed: it stops reading and ends the
         // session (it does not buffer the rest, and no boundary after an unread chunk can be trusted)
+        long dropped = droppedSessions();
         byte[] megabyte = "<!-- padding -->".repeat(1 << 16).getBytes(StandardCharsets.US_ASCII);
         byte[] header = ("\n#" + megabyte.length + "\n").getBytes(StandardCharsets.US_ASCII);
         int sent = 0;
@@ -175,11 +187,14 @@ class BadInputTest {
             // the agent closed the session while we were still sending: what this test expects
         }
         assertTrue(admin().endedByServer(QUICK), "the session ended after " + sent + " MiB");
+        assertTrue(sent < 24, "the agent read no further than its limit: it ended the session after " + sent + " MiB");
+        assertEquals(dropped + 1, droppedSessions(), "counted as a dropped session");
         newSessionServed();
     }
 
     @Test
     void brokenChunkFramingEndsTheSession() throws Exception {
+        long dropped = droppedSessions();
         admin().sendRaw(("\n#12x\n" + rpc("f1", "<get/>")).getBytes(StandardCharsets.US_ASCII));
         assertTrue(admin().endedByServer(QUICK));
         newSessionServed();
@@ -189,6 +204,7 @@ class BadInputTest {
             other.sendRaw(("\n#0" + message.length() + "\n" + message + "\n##\n").getBytes(StandardCharsets.US_ASCII));
             assertTrue(other.endedByServer(QUICK));
         }
+        assertEquals(dropped + 2, droppedSessions(), "both counted as dropped sessions");
         newSessionServed();
     }
 
