@@ -137,8 +137,9 @@ class YangcliClientTest {
         String events = yangcli("events", "create-subscription startTime=1970-01-01T00:00:00Z", "$v = @vpn.xml",
                 "get-config source=running filter=$v");
         assertTrue(events.contains("Incoming notification"), events);
-        assertEquals(2, count(events, "tunnel-up {"), "up, and up again after the rollback:\n" + events);
+        assertTrue(count(events, "tunnel-up {") >= 2, "up, and up again after the rollback:\n" + events);
         assertTrue(events.matches("(?s).*tunnel-down \\{.*peer " + Pattern.quote(b) + ".*reason peer-removed.*"), events);
+        assertTrue(events.lastIndexOf("tunnel-up {") > events.indexOf("tunnel-down {"), "the last event is the tunnel back up");
         assertTrue(events.contains("replayComplete"), events);
         assertTrue(events.contains("sp-address " + b), "running has the peer again:\n" + events);
     }
