@@ -6,11 +6,14 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
 import org.cevpn.ipsec.io.MemoryPacketPort;
 import org.cevpn.ipsec.io.PacketPort;
 import org.cevpn.ipsec.io.TunDevice;
@@ -24,7 +27,9 @@ import org.cevpn.ipsec.io.TunDevice;
  * netconf.host = 0.0.0.0          # NETCONF over SSH (RFC 6242)
  * netconf.port = 830
  * state.dir = /var/lib/cevpn/ce1  # running.xml, startup.xml, ssh_host_key
- * user.admin = PASSWORD           # one line per NETCONF user (NACM recovery users: full access)
+ * user.admin = PASSWORD           # one line per NETCONF user
+ * recovery-users = admin          # optional, comma-separated: users NACM never restricts (default: every user);
+ *                                 # the others get what running's /nacm allows (without a rule: read, no secrets)
  * sp.address = 192.0.2.1          # this CE's SP-space address: IKE and ESP-in-UDP
  * ike.port = 500
  * natt.port = 4500
@@ -59,6 +64,15 @@ public final class AgentMain {
         if (users.isEmpty()) {
             usage("at least one user.NAME = PASSWORD line is required");
         }
+        Set<String> recovery = users.keySet();
+        String recoveryList = p.getProperty("recovery-users");
+        if (recoveryList != null) {
+            recovery = Arrays.stream(recoveryList.split(",")).map(String::trim).filter(u -> !u.isEmpty())
+                    .collect(Collectors.toUnmodifiableSet());
+            if (!users.keySet().containsAll(recovery)) {
+                usage("every recovery user needs a user.NAME = PASSWORD line");
+            }
+        }
         Path base = file.toAbsolutePath().getParent();
         Optional<String> pre = Optional.ofNullable(p.getProperty("pre-configuration"))
                 .map(f -> {
@@ -71,7 +85,8 @@ public final class AgentMain {
                 });
         CeAgent.Settings settings = new CeAgent.Settings(p.getProperty("netconf.host", "0.0.0.0"),
                 integer(p, "netconf.port", "830"), base.resolve(required(p, "state.dir")), users,
-                address(required(p, "sp.address")), integer(p, "ike.port", "500"), integer(p, "natt.port", "4500"), pre);
+                address(required(p, "sp.address")), integer(p, "ike.port", "500"), integer(p, "natt.port", "4500"), pre,
+                recovery);
         Files.createDirectories(settings.stateDir());
         String port = p.getProperty("vpn.port", "memory");
         PacketPort vpnSide = port.startsWith("tun:") ? TunDevice.open(port.substring(4), false)
@@ -124,7 +139,7 @@ public final class AgentMain {
     private static void usage(String why) {
         System.err.println("agent: " + why);
         System.err.println("usage: ./cevpn agent --config FILE   (properties: netconf.host, netconf.port, state.dir, "
-                + "user.NAME, sp.address, ike.port, natt.port, vpn.port = tun:NAME|memory, pre-configuration)");
+                + "user.NAME, recovery-users, sp.address, ike.port, natt.port, vpn.port = tun:NAME|memory, pre-configuration)");
         System.exit(2);
     }
 }

@@ -88,21 +88,35 @@ public final class CeAgent implements AutoCloseable {
     /**
      * @param netconfHost, netconfPort where NETCONF over SSH listens (port 0: any free one)
      * @param stateDir     running/startup files and the SSH host key
-     * @param users        NETCONF users by name with their passwords (they are NACM recovery users: full access)
+     * @param users        NETCONF users by name with their passwords
      * @param spAddress    this CE's SP-space address (IKE and ESP-in-UDP are bound there)
      * @param ikePort, natTPort this CE's and its peers' IKE ports (500 and 4500 on a real SP network)
      * @param preConfiguration XML of /ce-device written to running when running has none (a first start)
+     * @param recoveryUsers those of {@code users} NACM never restricts (RFC 8341 recovery sessions: full access, so an operator
+     *                     can write the first /nacm rules); every other user gets what running's /nacm allows, and
+     *                     without a rule no writes and no {@code default-deny-all} secrets
      */
     public record Settings(String netconfHost, int netconfPort, Path stateDir, Map<String, String> users,
-                           InetAddress spAddress, int ikePort, int natTPort, Optional<String> preConfiguration) {
+                           InetAddress spAddress, int ikePort, int natTPort, Optional<String> preConfiguration,
+                           Set<String> recoveryUsers) {
         public Settings {
             users = Map.copyOf(users);
+            recoveryUsers = Set.copyOf(recoveryUsers);
+            if (!users.keySet().containsAll(recoveryUsers)) {
+                throw new IllegalArgumentException("recovery users without a password: " + recoveryUsers);
+            }
+        }
+
+        /** Every user a recovery user: a CE administered by one team, no NACM rules needed. */
+        public Settings(String netconfHost, int netconfPort, Path stateDir, Map<String, String> users, InetAddress spAddress,
+                        int ikePort, int natTPort, Optional<String> preConfiguration) {
+            this(netconfHost, netconfPort, stateDir, users, spAddress, ikePort, natTPort, preConfiguration, users.keySet());
         }
 
         @Override
         public String toString() {
             return "Settings[netconf " + netconfHost + ":" + netconfPort + ", state " + stateDir + ", users " + users.keySet()
-                    + ", sp " + spAddress.getHostAddress() + " ike " + ikePort + "/" + natTPort + "]";
+                    + " (recovery " + recoveryUsers + ")" + ", sp " + spAddress.getHostAddress() + " ike " + ikePort + "/" + natTPort + "]";
         }
     }
 
@@ -128,14 +142,12 @@ public final class CeAgent implements AutoCloseable {
     private volatile org.cevpn.netconf.server.StateData state = running -> running;
 
     public CeAgent(Settings settings, PacketPort vpnSide) throws Exception {
-        schema = new SchemaContextLoader(CeAgent.class.getClassLoader()).load(name -> name.startsWith("ietf-netconf@")
-                || name.startsWith("ietf-netconf-acm") || name.startsWith("nc-notifications") || name.startsWith("notifications@")
-                || SchemaContextLoader.CEVPN_MODULES.test(name), List.of());
+        schema = models();
         reader = new CeConfigurationReader(schema);
         ce = reader.module();
         cvt = schema.moduleByNamespace("urn:cevpn:params:xml:ns:yang:cevpn-types").orElseThrow().getQNameModule();
         var parser = new InstanceDocumentParser(schema, new Limits(MAX_MESSAGE, Limits.DEFAULT.maxDepth()));
-        var recovery = new java.util.HashSet<>(settings.users().keySet());
+        var recovery = new java.util.HashSet<>(settings.recoveryUsers());
         recovery.add(LOCAL_USER);
         var rules = new Nacm(schema, Set.copyOf(recovery));
         var nacm = new NacmAccessControl(rules, schema);
@@ -244,6 +256,21 @@ public final class CeAgent implements AutoCloseable {
                 datastores.sessionEnded(LOCAL_SESSION);
             }
         }
+    }
+
+    private static YangSchema models;
+
+    /**
+     * The agent's YANG models, compiled once per JVM: the compile takes seconds and the result is immutable, so
+     * several agents in one process (tests, a hub with simulated peers) share it instead of paying it each time.
+     */
+    private static synchronized YangSchema models() throws Exception {
+        if (models == null) {
+            models = new SchemaContextLoader(CeAgent.class.getClassLoader()).load(name -> name.startsWith("ietf-netconf@")
+                    || name.startsWith("ietf-netconf-acm") || name.startsWith("nc-notifications") || name.startsWith("notifications@")
+                    || SchemaContextLoader.CEVPN_MODULES.test(name), List.of());
+        }
+        return models;
     }
 
     /** The reset action on /ce-device/vpn-configuration/peer[sp-address]. */

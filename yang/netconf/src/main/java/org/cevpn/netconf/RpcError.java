@@ -31,7 +31,16 @@ public record RpcError(ErrorType type, ErrorTag tag, ErrorSeverity severity, Str
         return new RpcError(ErrorType.APPLICATION, tag, ErrorSeverity.ERROR, appTag, path, message, List.of(info));
     }
 
-    /** A protocol-layer error, for messages that are not well-formed or exceed limits. */
+    /**
+     * malformed-message: the message could not be parsed (not well-formed XML, a DOCTYPE, not an {@code <rpc>}).
+     * RFC 6241 Appendix A gives it error-type {@code rpc}, the one tag whose only type is that; a client that
+     * checks the pair (yangcli, ncclient's RPCError.type) sees the layer the RFC names.
+     */
+    public static RpcError malformedMessage(final String message) {
+        return new RpcError(ErrorType.RPC, ErrorTag.MALFORMED_MESSAGE, ErrorSeverity.ERROR, null, null, message, List.of());
+    }
+
+    /** A protocol-layer error, for messages that exceed limits or break the protocol's rules. */
     public static RpcError protocol(final ErrorTag tag, final String message) {
         return new RpcError(ErrorType.PROTOCOL, tag, ErrorSeverity.ERROR, null, null, message, List.of());
     }

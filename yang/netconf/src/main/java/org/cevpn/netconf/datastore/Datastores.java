@@ -467,16 +467,17 @@ public final class Datastores {
                     "cannot write the " + ds.xmlName() + " datastore: " + e.getMessage());
             }
         }
-        final var before = stores.get(ds);
-        final var next = new Snapshot(root, before.version() + 1);
+        final var previous = stores.get(ds);
+        final var next = new Snapshot(root, previous.version() + 1);
         stores.put(ds, next);
         if (ds == Datastore.RUNNING) {
-            // RFC 6241 §8.3: the candidate is a copy of running until someone edits it. When running changes
-            // under a candidate nobody touched (the agent writing a pulled configuration, edit-config to running,
-            // a rollback), the candidate follows, so that a later commit does not undo that change and a client
-            // does not have to discard-changes first.
+            // An unmodified candidate is running (RFC 6241 §8.3.1: it starts as a copy, discard-changes makes it one
+            // again). When running changes under it — a :writable-running edit, a rollback, the device writing its
+            // pre-configuration — it follows; a stale copy would make the next candidate edit fail against data
+            // that is gone, or the next commit silently undo the change. A locked candidate is its holder's: left.
             final var candidate = stores.get(Datastore.CANDIDATE);
-            if (candidate.root().equals(before.root()) && !candidate.root().equals(root)) {
+            if (candidate.root().equals(previous.root()) && !candidate.root().equals(root)
+                    && !locks.containsKey(Datastore.CANDIDATE)) {
                 stores.put(Datastore.CANDIDATE, new Snapshot(root, candidate.version() + 1));
             }
             for (var listener : runningListeners) {

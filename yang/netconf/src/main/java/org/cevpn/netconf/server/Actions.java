@@ -44,7 +44,7 @@ final class Actions {
     String invoke(final Element actionElement) throws RpcException {
         final var top = NetconfSession.children(actionElement);
         if (top.size() != 1) {
-            throw RpcException.protocol(ErrorTag.MALFORMED_MESSAGE, "<action> holds exactly one data node path");
+            throw new RpcException(RpcError.malformedMessage("<action> holds exactly one data node path"));
         }
         // Find the action element: walk down the data tree, asking the schema at each level.
         final var stack = SchemaInferenceStack.of(server.schema().context());
@@ -77,7 +77,7 @@ final class Actions {
             }
             if (action == null) {
                 if (next == null) {
-                    throw RpcException.protocol(ErrorTag.MALFORMED_MESSAGE, "<action> names no action");
+                    throw new RpcException(RpcError.malformedMessage("<action> names no action"));
                 }
                 current = next;
             }

@@ -122,7 +122,7 @@ final class Monitoring {
     /**
      * {@code /yang-library} (RFC 8525): one module set with every module of the schema, one schema, and our
      * three datastores all using it. Every module is listed as implemented (the schema does not tell
-     * import-only modules apart); features and deviations are not listed.
+     * import-only modules apart) with the features we support; deviations: we have none.
      */
     String yangLibrary() {
         final var x = new StringBuilder(4096);
@@ -131,7 +131,10 @@ final class Monitoring {
         for (var m : modules()) {
             x.append("<module><name>").append(esc(m.getName())).append("</name>");
             m.getRevision().ifPresent(r -> x.append("<revision>").append(r).append("</revision>"));
-            x.append("<namespace>").append(esc(m.getNamespace().toString())).append("</namespace></module>");
+            x.append("<namespace>").append(esc(m.getNamespace().toString())).append("</namespace>");
+            // the same features the hello's module capability names (ietf-netconf's follow the protocol capabilities)
+            Capabilities.features(m, capabilities).forEach(f -> x.append("<feature>").append(esc(f)).append("</feature>"));
+            x.append("</module>");
         }
         x.append("</module-set><schema><name>all</name><module-set>all</module-set></schema>");
         for (var ds : org.cevpn.netconf.datastore.Datastore.values()) {

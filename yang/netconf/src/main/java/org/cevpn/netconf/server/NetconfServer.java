@@ -119,8 +119,32 @@ public final class NetconfServer {
             session.run();
         } finally {
             sessions.remove(id);
+            endOnFreshThread(id);
+        }
+    }
+
+    /**
+     * Releases the session's locks and rolls back its unconfirmed commit (RFC 6241 §8.4.1) on a thread of its own:
+     * the SSH transport interrupts the session's thread when the client goes away, and an interrupted thread's
+     * FileChannel refuses the rollback's write (ClosedByInterruptException), which left the unconfirmed
+     * configuration running. The wait does not give up on an interrupt either; the interrupt is kept for the caller.
+     */
+    private void endOnFreshThread(final long id) {
+        final var end = Thread.ofVirtual().name("netconf-end-" + id).start(() -> {
             datastores.sessionEnded(id);
             accessControl.sessionEnded(id);
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                end.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

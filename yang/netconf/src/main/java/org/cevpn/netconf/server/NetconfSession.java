@@ -228,7 +228,7 @@ final class NetconfSession {
             return badRpc(null, e.errors());
         }
         if (!"rpc".equals(rpc.getLocalName()) || !BASE.equals(rpc.getNamespaceURI())) {
-            return badRpc(null, List.of(RpcError.protocol(ErrorTag.MALFORMED_MESSAGE,
+            return badRpc(null, List.of(RpcError.malformedMessage(
                 "expected an <rpc> in the NETCONF base namespace")));
         }
         if (!rpc.hasAttribute("message-id")) {
@@ -238,7 +238,7 @@ final class NetconfSession {
         }
         final var ops = children(rpc);
         if (ops.size() != 1) {
-            return badRpc(rpc, List.of(RpcError.protocol(ErrorTag.MALFORMED_MESSAGE,
+            return badRpc(rpc, List.of(RpcError.malformedMessage(
                 "an <rpc> holds exactly one operation, this one holds " + ops.size())));
         }
         final var op = ops.get(0);

@@ -143,7 +143,7 @@ public final class HardenedXml {
     }
 
     public static ValidationException malformed(final String message) {
-        return new ValidationException(RpcError.protocol(ErrorTag.MALFORMED_MESSAGE, message));
+        return new ValidationException(RpcError.malformedMessage(message));
     }
 
     public static ValidationException tooBig(final String message) {

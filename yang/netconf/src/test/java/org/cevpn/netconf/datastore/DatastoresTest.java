@@ -66,6 +66,28 @@ class DatastoresTest {
     }
 
     @Test
+    void anUnmodifiedCandidateFollowsRunningAModifiedOneDoesNot() throws Exception {
+        final var ds = open();
+        edit(ds, S1, Datastore.RUNNING, "<name>direct</name>");
+        assertTrue(text(ds, Datastore.CANDIDATE).contains("direct"), "the unmodified candidate follows running");
+        assertFalse(ds.candidateModified());
+        // a commit of a later candidate edit keeps the direct change instead of undoing it
+        edit(ds, S2, Datastore.CANDIDATE, "<mtu>1400</mtu>");
+        ds.commit(S2, Datastores.CommitOptions.PLAIN);
+        assertTrue(text(ds, Datastore.RUNNING).contains("direct") && text(ds, Datastore.RUNNING).contains("1400"));
+        // once modified, the candidate is the editor's: a direct write to running leaves it alone
+        edit(ds, S2, Datastore.CANDIDATE, "<mtu>1300</mtu>");
+        edit(ds, S1, Datastore.RUNNING, "<name>again</name>");
+        assertFalse(text(ds, Datastore.CANDIDATE).contains("again"));
+        assertTrue(text(ds, Datastore.CANDIDATE).contains("1300"));
+        // so is a locked one, modified or not
+        ds.discardChanges(S2);
+        ds.lock(S2, Datastore.CANDIDATE);
+        edit(ds, S1, Datastore.RUNNING, "<name>third</name>");
+        assertFalse(text(ds, Datastore.CANDIDATE).contains("third"));
+    }
+
+    @Test
     void invalidResultsNeverReplaceADatastore() throws Exception {
         final var ds = open();
         // leafref to a peer that does not exist: refused by the shared validator
@@ -109,25 +131,6 @@ class DatastoresTest {
         assertEquals(ErrorTag.LOCK_DENIED, e.errors().get(0).tag());
         ds.discardChanges(S1);
         ds.lock(S2, Datastore.CANDIDATE);
-    }
-
-    @Test
-    void anUntouchedCandidateFollowsRunningAndAnEditedOneDoesNot() throws Exception {
-        final var ds = open();
-        // The agent (or any session) writes running directly: nobody touched the candidate, so it follows.
-        edit(ds, S1, Datastore.RUNNING, "<name>pulled</name>");
-        assertTrue(text(ds, Datastore.CANDIDATE).contains("pulled"), text(ds, Datastore.CANDIDATE));
-        assertFalse(ds.candidateModified());
-        // ... and a session may lock the candidate and commit without a discard-changes first.
-        ds.lock(S2, Datastore.CANDIDATE);
-        ds.commit(S2, Datastores.CommitOptions.PLAIN);
-        assertTrue(text(ds, Datastore.RUNNING).contains("pulled"), "the commit did not undo the direct write");
-        ds.unlock(S2, Datastore.CANDIDATE);
-        // A candidate with someone's changes keeps them when running changes under it.
-        edit(ds, S2, Datastore.CANDIDATE, "<name>operator</name>");
-        edit(ds, S1, Datastore.RUNNING, "<name>pulled-again</name>");
-        assertTrue(text(ds, Datastore.CANDIDATE).contains("operator"), text(ds, Datastore.CANDIDATE));
-        assertTrue(ds.candidateModified());
     }
 
     @Test

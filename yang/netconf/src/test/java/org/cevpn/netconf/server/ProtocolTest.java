@@ -88,7 +88,8 @@ class ProtocolTest {
     void helloAdvertisesExactlyWhatWeImplement() throws IOException {
         final var hello = hello11();
         assertTrue(hello.contains("<session-id>"), hello);
-        for (var cap : new String[] {"base:1.0", "base:1.1", ":candidate:1.0", ":confirmed-commit:1.1",
+        for (var cap : new String[] {"base:1.0", "base:1.1", ":candidate:1.0", ":confirmed-commit:1.0", ":confirmed-commit:1.1",
+            ":validate:1.0",
             ":rollback-on-error:1.0", ":validate:1.1", ":startup:1.0", ":writable-running:1.0",
             "urn:cevpn:test:ds-test?module=ds-test", "yang-library:1.1?revision=2019-01-04", "content-id="}) {
             assertTrue(hello.contains(cap), cap + " missing in " + hello);
@@ -128,7 +129,9 @@ class ProtocolTest {
     @Test
     void eachBadRequestGetsItsRpcErrorAndTheSessionGoesOn() throws IOException {
         hello11();
-        assertError(rpc11("<rpc message-id=\"1\" xmlns=\"" + BASE + "\"><get-config>"), "malformed-message");
+        final var notWellFormed = rpc11("<rpc message-id=\"1\" xmlns=\"" + BASE + "\"><get-config>");
+        assertError(notWellFormed, "malformed-message");
+        assertTrue(notWellFormed.contains("<error-type>rpc</error-type>"), "RFC 6241 App. A: " + notWellFormed);
         assertError(rpc11("<!DOCTYPE x [<!ENTITY e \"boom\">]><rpc message-id=\"1\" xmlns=\"" + BASE + "\">&e;</rpc>"),
             "malformed-message");
         assertError(rpc11("<rpc xmlns=\"" + BASE + "\"><commit/></rpc>"), "missing-attribute");

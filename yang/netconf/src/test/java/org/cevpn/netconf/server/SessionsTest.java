@@ -39,6 +39,47 @@ class SessionsTest {
     private static final String EDIT = "<edit-config><target><candidate/></target><config><top "
         + "xmlns=\"urn:cevpn:test:ds-test\"><name>unconfirmed</name></top></config></edit-config>";
 
+    /**
+     * The SSH transport interrupts a session's thread when its client goes away; the confirmed commit must still be
+     * rolled back (RFC 6241 §8.4.1). The client here sends its messages, then its stream ends with the thread
+     * interrupted, as a dropped SSH channel leaves it.
+     */
+    @Test
+    void aDroppedClientsConfirmedCommitIsRolledBackThoughItsThreadIsInterrupted() throws Exception {
+        final var messages = new java.io.ByteArrayOutputStream();
+        new Framing.EndOfMessage(1 << 20).write(messages, ("<hello xmlns=\"" + PipeClient.BASE + "\"><capabilities>"
+            + "<capability>urn:ietf:params:netconf:base:1.1</capability></capabilities></hello>").getBytes());
+        final var chunked = new Framing.Chunked(1 << 20, 1 << 16);
+        chunked.write(messages, ("<rpc message-id=\"1\" xmlns=\"" + PipeClient.BASE + "\">" + EDIT + "</rpc>").getBytes());
+        chunked.write(messages, ("<rpc message-id=\"2\" xmlns=\"" + PipeClient.BASE + "\"><commit><confirmed/></commit></rpc>")
+            .getBytes());
+        final var bytes = new java.io.ByteArrayInputStream(messages.toByteArray());
+        final var droppedWithInterrupt = new java.io.InputStream() {
+            @Override
+            public int read() {
+                final int b = bytes.read();
+                if (b < 0) {
+                    Thread.currentThread().interrupt(); // what SshTransport's destroy does when the channel goes
+                }
+                return b;
+            }
+        };
+        final var replies = new java.io.ByteArrayOutputStream();
+        final var running = new java.util.concurrent.atomic.AtomicReference<String>();
+        final var interruptKept = new java.util.concurrent.atomic.AtomicBoolean();
+        final var t = Thread.ofPlatform().start(() -> {
+            server.serve("dropped", "test", droppedWithInterrupt, replies, () -> { });
+            interruptKept.set(Thread.interrupted());
+            running.set(new String(server.datastores().toXml(org.cevpn.netconf.datastore.Datastore.RUNNING)));
+        });
+        t.join(10_000);
+        final var seen = replies.toString();
+        assertTrue(seen.contains("message-id=\"2\"") && seen.lastIndexOf("<ok/>") > seen.indexOf("message-id=\"2\""),
+            "the confirmed commit was accepted: " + seen);
+        assertTrue(!running.get().contains("unconfirmed"), "rolled back when the session was lost: " + running.get());
+        assertTrue(interruptKept.get(), "the interrupt is left for the transport's thread");
+    }
+
     @Test
     void killSessionReleasesLocksAndRollsBackItsConfirmedCommit() throws Exception {
         try (var a = new PipeClient(server, "a"); var b = new PipeClient(server, "b")) {
