@@ -48,16 +48,22 @@ final class Spoke implements AutoCloseable {
     private final IkeService ike;
     private final DataPlane dataPlane;
     private final AtomicLong cookieChallenges;
+    private final AtomicLong repeats;
+    /** Hashes of the IKE datagrams this spoke received: a retransmission repeats one byte for byte (RFC 7296 §2.1). */
+    private final java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile int children;
 
     /**
      * @param cookieChallenges shared counter: IKE_SA_INIT responses with a COOKIE notify that reached a spoke
+     * @param repeats          shared counter: datagrams from the hub a spoke had already received — the hub's
+     *                         retransmitted requests, and its answers again to requests a spoke retransmitted
      */
-    Spoke(InetAddress address, int ikePort, int natTPort, PeerConfig hubPeer, TunnelPolicy policy, AtomicLong cookieChallenges)
-            throws IOException {
+    Spoke(InetAddress address, int ikePort, int natTPort, PeerConfig hubPeer, TunnelPolicy policy, AtomicLong cookieChallenges,
+          AtomicLong repeats) throws IOException {
         this.hub = hubPeer.address();
         this.policy = policy;
         this.cookieChallenges = cookieChallenges;
+        this.repeats = repeats;
         Clock clock = Clock.systemUTC();
         IkeService[] service = new IkeService[1];
         sad = new SecurityAssociationDatabase(e -> {
@@ -119,9 +125,12 @@ final class Spoke implements AutoCloseable {
         }
     }
 
-    /** Counts COOKIE challenges; every datagram goes on to the engine. */
+    /** Counts COOKIE challenges and repeated datagrams; every datagram goes on to the engine. */
     private boolean tap(IkeDatagram datagram) {
         byte[] m = datagram.message();
+        if (!seen.add(java.util.Arrays.hashCode(m))) {
+            repeats.incrementAndGet();
+        }
         // Header octets 18 (exchange type) and 19 (flags: 0x20 response): only IKE_SA_INIT responses are decoded.
         if (m.length > 28 && (m[18] & 0xff) == ExchangeType.IKE_SA_INIT.value() && (m[19] & 0x20) != 0) {
             try {
