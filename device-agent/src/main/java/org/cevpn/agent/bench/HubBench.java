@@ -77,6 +77,10 @@ public final class HubBench {
     }
 
     public static void main(String[] args) throws Exception {
+        // 500 tunnel-up notifications at INFO would bury the figures; before any logger exists, unless asked otherwise.
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         int peers = 500;
         int compare = 50;
         int maxSeconds = 300;
