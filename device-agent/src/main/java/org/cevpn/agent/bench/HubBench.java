@@ -138,7 +138,11 @@ public final class HubBench {
                 Optional.of(preConfiguration("hub", hubAddress))), new MemoryPacketPort("hub-vpn", 1024));
         List<Spoke> spokes = new ArrayList<>(n);
         try {
+            // The hub's IKE thread is the only one so far: spokes' threads carry the same name.
+            long hubIkeThread = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("cevpn-ike"))
+                    .mapToLong(Thread::threadId).max().orElse(-1);
             long heapUnconfigured = retainedHeap();
+            java.util.Set<Thread> hubThreads = Thread.getAllStackTraces().keySet();
 
             SecureRandom random = new SecureRandom();
             PreConfiguration spokeTimers = new PreConfiguration(hubAddress, Duration.ofHours(1), Duration.ofSeconds(2),
@@ -178,11 +182,16 @@ public final class HubBench {
             long editStart = System.nanoTime();
             netconf.rpc("<edit-config><target><candidate/></target>" + config + "</edit-config>");
             double editMillis = seconds(editStart) * 1000;
+            double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            long hubCpu0 = threadCpu(hubIkeThread);
+            long processCpu0 = processCpu();
             long t0 = System.nanoTime();
             netconf.rpc("<commit/>");
             double commitMillis = seconds(t0) * 1000;
             System.out.printf(Locale.ROOT, "edit-config of %d peers (%d KB) to candidate: %.0f ms; commit: %.0f ms%n", n,
                     config.length() >> 10, editMillis, commitMillis);
+            config = null; // the VPN server's copy: not the hub's heap
+            peersXml = null;
             spokes.forEach(Spoke::connect); // the VPN server configures the spokes too; they initiate as well
 
             // The hub's operational state every 50 ms; a line per second.
@@ -212,6 +221,14 @@ public final class HubBench {
                 }
                 Thread.sleep(50);
             }
+            double wall = seconds(t0);
+            double hubCpu = (threadCpu(hubIkeThread) - hubCpu0) / 1e9;
+            double processCpuSeconds = (processCpu() - processCpu0) / 1e9;
+            System.out.printf(Locale.ROOT, "CPU from commit to here (%.2f s): hub IKE thread %.2f s (%.0f%% of one core); whole JVM "
+                            + "(hub + spokes) %.2f s of the %d cores' %.2f s; host load average %.1f before, %.1f after%n", wall,
+                    hubCpu, 100 * hubCpu / wall, processCpuSeconds, Runtime.getRuntime().availableProcessors(),
+                    wall * Runtime.getRuntime().availableProcessors(), loadBefore,
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             // The last, partial second's tunnels count too (fewer than a second's worth: a lower bound on the rate).
             peak = Math.max(peak, up - lastSecondUp);
             if (allUp.isPresent()) {
@@ -224,8 +241,7 @@ public final class HubBench {
                                 + s.retryCount() + " " + s.lastError().orElse("")));
             }
 
-            String get = netconf.rpc("<get/>");
-            int viaNetconf = count(get, "<state>established</state>");
+            int viaNetconf = count(netconf.rpc("<get/>"), "<state>established</state>");
             CeAgent.IkeCounters counters = hub.ikeCounters(Duration.ofSeconds(10));
             long queueDrops = hub.dataPlane().drops().get(DropReason.IKE_QUEUE_FULL);
             netconf.close();
@@ -252,6 +268,17 @@ public final class HubBench {
             long heapWithSpokes = retainedHeap();
             closeAll(spokes);
             spokes.clear();
+            // A spoke's threads hold the spoke: wait until they have ended (closing joins them for 2 s at most each).
+            long lingerEnd = System.nanoTime() + 60_000_000_000L;
+            long lingering;
+            while ((lingering = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> !hubThreads.contains(t) && t.getName().startsWith("cevpn-")).count()) > 0
+                    && System.nanoTime() < lingerEnd) {
+                Thread.sleep(200);
+            }
+            if (lingering > 0) {
+                System.out.printf("%d spoke threads still alive: the hub figure below includes their spokes%n", lingering);
+            }
             long heapHubOnly = retainedHeap();
             int stillUp = established(hub);
             double hubKb = (heapHubOnly - heapUnconfigured) / 1024.0 / n;
@@ -359,6 +386,17 @@ public final class HubBench {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** CPU time of one thread in ns (-1 when unknown). */
+    private static long threadCpu(long threadId) {
+        return threadId < 0 ? -1 : ManagementFactory.getThreadMXBean().getThreadCpuTime(threadId);
+    }
+
+    /** CPU time of this JVM in ns (-1 where the platform does not say). */
+    private static long processCpu() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     private static double seconds(long since) {
