@@ -48,7 +48,8 @@ import org.opendaylight.netconf.shaded.sshd.server.keyprovider.SimpleGeneratorHo
  * <li>seconds from the commit to the moment the hub's operational state (the tunnel states {@code get}
  *     serves; checked once more over NETCONF at the end) shows all N tunnels established with a child SA,
  *     with tunnels up at every second and the handshake rate;</li>
- * <li>hub heap per peer: retained heap (after full GCs) with the hub running unconfigured and no spoke in the
+ * <li>hub heap per peer: retained heap (after full GCs; the launcher adds {@code -XX:SoftRefLRUPolicyMSPerMB=0} so that
+ *     they clear soft references too) with the hub running unconfigured and no spoke in the
  *     JVM, against the retained heap with all N tunnels up after the spokes are closed (without IKE DELETE,
  *     liveness checks off, so the hub still holds every tunnel) — the spokes' memory is out of both figures;
  *     the spokes' own figure is the difference made by closing them;</li>
@@ -101,6 +102,10 @@ public final class HubBench {
         System.out.printf("bench hub: one hub agent (NETCONF-configured) with %d and with %d spokes in this JVM, "
                 + "permanent PSK tunnels (ECP-256, AES-GCM-256), %s, %d CPUs, max heap %d MB%n", compare, peers,
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        if (!ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:SoftRefLRUPolicyMSPerMB=0")) {
+            System.out.println("note: without -XX:SoftRefLRUPolicyMSPerMB=0 (./cevpn bench hub sets it) soft references survive "
+                    + "System.gc() and the heap figures vary by tens of KB per peer between runs");
+        }
         List<Result> results = new ArrayList<>();
         if (compare > 0) {
             results.add(run(compare, 11, maxSeconds));
