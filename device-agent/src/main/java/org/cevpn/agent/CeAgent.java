@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.EnumMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.cevpn.agent.config.CeConfiguration;
@@ -30,6 +33,7 @@ import org.cevpn.ipsec.dataplane.IkeQueue;
 import org.cevpn.ipsec.esp.SecurityAssociationDatabase;
 import org.cevpn.ipsec.ike.engine.ChildSaInstaller;
 import org.cevpn.ipsec.ike.engine.CryptoOffload;
+import org.cevpn.ipsec.ike.engine.Drop;
 import org.cevpn.ipsec.ike.engine.EngineConfig;
 import org.cevpn.ipsec.ike.engine.IkeEngine;
 import org.cevpn.ipsec.ike.engine.IkeService;
@@ -393,6 +397,36 @@ public final class CeAgent implements AutoCloseable {
     public SyncState syncState() {
         PullClient client = pull;
         return client == null ? SyncState.NONE : client.syncState();
+    }
+
+    /** What the IKE engine holds and has dropped, read on the IKE thread (the engine is that thread's alone). */
+    public record IkeCounters(int ikeSas, Map<Drop, Long> drops) {
+        public IkeCounters {
+            drops = Map.copyOf(drops);
+        }
+    }
+
+    /**
+     * The IKE engine's counters (benchmarks, diagnostics): asked of the IKE thread, which answers between two
+     * datagrams.
+     *
+     * @throws TimeoutException when the IKE thread does not get to it within {@code max}
+     */
+    public IkeCounters ikeCounters(Duration max) throws InterruptedException, TimeoutException {
+        CompletableFuture<IkeCounters> answer = new CompletableFuture<>();
+        ike.submit(e -> {
+            Map<Drop, Long> drops = new EnumMap<>(Drop.class);
+            for (Drop d : Drop.values()) {
+                drops.put(d, e.drops(d));
+            }
+            answer.complete(new IkeCounters(e.ikeSaCount(), drops));
+            return List.of();
+        });
+        try {
+            return answer.get(max.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** Deletes every tunnel (IKE DELETE to each peer), then stops NETCONF, IKE and the data plane. */

@@ -3,6 +3,7 @@ argv: port user password command [file]
   edit FILE      edit-config FILE's <ce-device> into candidate (merge; nc:operation attributes honoured), commit
   reset ADDRESS  the reset action on that peer
   get            prints 'DATA <xml>' of an unfiltered get (configuration and state)
+  get-config     prints 'DATA <xml>' of get-config on running
   notifications  replays the NETCONF stream from the start; prints 'NOTIFICATION <xml>' per event
 Prints 'OK <command>'; an rpc-error raises (exit status 1)."""
 import sys
@@ -24,6 +25,8 @@ elif command == 'reset':
                       % sys.argv[5]))
 elif command == 'get':
     print('DATA ' + m.get().data_xml.replace('\n', ' '))
+elif command == 'get-config':
+    print('DATA ' + m.get_config(source='running').data_xml.replace('\n', ' '))
 elif command == 'notifications':
     m.create_subscription(start_time='1970-01-01T00:00:00Z')
     while True:
