@@ -171,6 +171,11 @@ public final class EditConfig {
         private final List<RpcError> errors = new ArrayList<>();
         /** Levels passed on the way down that must exist once something below them is written. */
         private final ArrayList<Located> levels = new ArrayList<>();
+        /**
+         * Levels this run already merged. Once per level, not once per leaf under it: each merge grows the
+         * modification tree yangtools walks. A replace, delete or remove may take levels with it: each clears the set.
+         */
+        private final java.util.HashSet<YangInstanceIdentifier> existingLevels = new java.util.HashSet<>();
 
         private final java.util.Map<Element, List<Element>> valueless;
 
@@ -330,7 +335,6 @@ public final class EditConfig {
                 return; // the whole subtree was handled by the ancestor's replace/create/delete/remove
             }
 
-            final var existing = mod.readNode(nodePath);
             switch (op) {
                 case NONE, MERGE -> {
                     if (node instanceof DataContainerNode container) {
@@ -348,10 +352,11 @@ public final class EditConfig {
                 case REPLACE -> {
                     createLevels();
                     mod.write(nodePath, node);
+                    existingLevels.clear(); // the same element given twice: a level under it may be gone
                     checkNested(element, node, nodePath, dataPath, op);
                 }
                 case CREATE -> {
-                    if (existing.isPresent()) {
+                    if (mod.readNode(nodePath).isPresent()) {
                         fail(RpcError.application(ErrorTag.DATA_EXISTS, null, paths.of(dataPath),
                             "create: the node already exists"));
                         return;
@@ -361,7 +366,7 @@ public final class EditConfig {
                     checkNested(element, node, nodePath, dataPath, op);
                 }
                 case DELETE, REMOVE -> {
-                    if (existing.isEmpty()) {
+                    if (mod.readNode(nodePath).isEmpty()) {
                         if (op == EditOperation.DELETE) {
                             fail(RpcError.application(ErrorTag.DATA_MISSING, null, paths.of(dataPath),
                                 "delete: the node does not exist"));
@@ -369,6 +374,7 @@ public final class EditConfig {
                         return;
                     }
                     mod.delete(nodePath);
+                    existingLevels.clear();
                     checkNested(element, node, nodePath, dataPath, op);
                 }
                 default -> throw new IllegalStateException(op.toString());
@@ -383,10 +389,13 @@ public final class EditConfig {
             }
         }
 
-        /** Makes every level passed on the way down exist, as merge does for each level it passes. */
+        /**
+         * Makes every level passed on the way down exist, as merge does for each level it passes: merging the
+         * level's empty node creates it when absent and changes nothing when present.
+         */
         private void createLevels() {
             for (var level : levels) {
-                if (mod.readNode(level.path).isEmpty()) {
+                if (existingLevels.add(level.path)) {
                     mod.merge(level.path, level.node);
                 }
             }
