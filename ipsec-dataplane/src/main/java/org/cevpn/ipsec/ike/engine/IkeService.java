@@ -70,6 +70,7 @@ public final class IkeService implements AutoCloseable {
     /** Runs {@code command} on the engine thread, e.g. {@code e -> e.initiate(peer)}; its datagrams are sent. */
     public void submit(Function<IkeEngine, List<Outbound>> command) {
         commands.add(command);
+        queue.wakeup(); // not up to a poll timeout later: an add-peer must not wait behind the peer's own IKE_SA_INIT
     }
 
     /**
@@ -98,7 +99,7 @@ public final class IkeService implements AutoCloseable {
                 acquired.clear();
             }
             acquired.put(destination, now);
-            commands.add(e -> {
+            submit(e -> {
                 supervisor.onTrafficWithoutSa(destination);
                 return List.of();
             });
@@ -109,7 +110,7 @@ public final class IkeService implements AutoCloseable {
     public SaEventListener saEvents() {
         return (SaEvent event) -> {
             if (supervisor != null) {
-                commands.add(e -> {
+                submit(e -> {
                     supervisor.onSaEvent(event);
                     return List.of();
                 });
@@ -122,15 +123,17 @@ public final class IkeService implements AutoCloseable {
         while (running) {
             try {
                 IkeDatagram d = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (d != null) {
-                    send(engine.receive(d.message(), d.from(), d.viaNatT()));
-                }
+                // Commands first: one submitted before this datagram arrived (the peer it comes from, added by the
+                // agent) is in effect when the engine reads it.
                 for (Function<IkeEngine, List<Outbound>> c; (c = commands.poll()) != null; ) {
                     try {
                         send(c.apply(engine));
                     } catch (IllegalStateException | IllegalArgumentException e) {
                         refusals.incrementAndGet(); // a command that does not fit the state: refused
                     }
+                }
+                if (d != null) {
+                    send(engine.receive(d.message(), d.from(), d.viaNatT()));
                 }
                 // IKE_SA_INITs whose Diffie-Hellman crypto workers finished (CryptoOffload.workers with
                 // queue::wakeup); nothing with an inline engine.
