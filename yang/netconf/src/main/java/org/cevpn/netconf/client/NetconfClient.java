@@ -33,6 +33,7 @@ import org.opendaylight.netconf.shaded.sshd.client.session.ClientSession;
 import org.opendaylight.netconf.shaded.sshd.common.keyprovider.KeyIdentityProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.cevpn.netconf.DomElements;
 import org.w3c.dom.Element;
 
 /**
@@ -210,11 +211,11 @@ public final class NetconfClient implements AutoCloseable {
             throw new IOException("the server's first message is not a <hello>");
         }
         final var caps = new HashSet<String>();
-        final var capabilities = RpcReply.child(element, "capabilities");
+        final var capabilities = DomElements.child(element, "capabilities");
         if (capabilities != null) {
-            RpcReply.children(capabilities).forEach(c -> caps.add(c.getTextContent().strip()));
+            DomElements.children(capabilities).forEach(c -> caps.add(c.getTextContent().strip()));
         }
-        final var id = RpcReply.child(element, "session-id");
+        final var id = DomElements.child(element, "session-id");
         if (id == null) {
             throw new IOException("the server's hello has no session-id");
         }

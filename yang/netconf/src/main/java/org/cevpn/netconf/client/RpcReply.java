@@ -1,5 +1,8 @@
 package org.cevpn.netconf.client;
 
+import static org.cevpn.netconf.DomElements.child;
+import static org.cevpn.netconf.DomElements.children;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -104,22 +107,4 @@ public record RpcReply(Element element, List<RpcError> errors) {
         return c == null ? "" : c.getTextContent().strip();
     }
 
-    static Element child(final Element parent, final String localName) {
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && localName.equals(e.getLocalName())) {
-                return e;
-            }
-        }
-        return null;
-    }
-
-    static List<Element> children(final Element parent) {
-        final var list = new ArrayList<Element>();
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e) {
-                list.add(e);
-            }
-        }
-        return list;
-    }
 }

@@ -21,6 +21,7 @@ import org.opendaylight.yangtools.yang.data.api.schema.NormalizedNode;
 import org.opendaylight.yangtools.yang.data.api.schema.NormalizedNodes;
 import org.opendaylight.yangtools.yang.model.api.stmt.ActionEffectiveStatement;
 import org.opendaylight.yangtools.yang.model.util.SchemaInferenceStack;
+import org.cevpn.netconf.DomElements;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
@@ -42,7 +43,7 @@ final class Actions {
     }
 
     String invoke(final Element actionElement) throws RpcException {
-        final var top = NetconfSession.children(actionElement);
+        final var top = DomElements.children(actionElement);
         if (top.size() != 1) {
             throw new RpcException(RpcError.malformedMessage("<action> holds exactly one data node path"));
         }
@@ -60,7 +61,7 @@ final class Actions {
             }
             chain.add(current);
             Element next = null;
-            for (var child : NetconfSession.children(current)) {
+            for (var child : DomElements.children(current)) {
                 final var q = qname(child);
                 final var probe = stack.copy();
                 try {
@@ -71,7 +72,7 @@ final class Actions {
                 } catch (IllegalArgumentException e) {
                     // not directly in the schema tree (inside a choice) or a plain leaf: fine
                 }
-                if (!NetconfSession.children(child).isEmpty()) {
+                if (!DomElements.children(child).isEmpty()) {
                     next = next == null ? child : next;
                 }
             }
@@ -114,13 +115,13 @@ final class Actions {
     private static void removeAction(final Element copy, final Element top, final Element action) {
         final var indexes = new java.util.ArrayDeque<Integer>();
         for (Element e = action; e != top; e = (Element) e.getParentNode()) {
-            indexes.push(NetconfSession.children((Element) e.getParentNode()).indexOf(e));
+            indexes.push(DomElements.children((Element) e.getParentNode()).indexOf(e));
         }
         Element at = copy;
         while (indexes.size() > 1) {
-            at = NetconfSession.children(at).get(indexes.pop());
+            at = DomElements.children(at).get(indexes.pop());
         }
-        at.removeChild(NetconfSession.children(at).get(indexes.pop()));
+        at.removeChild(DomElements.children(at).get(indexes.pop()));
     }
 
     private YangInstanceIdentifier pathOf(final DataContainerNode root, final List<Element> chain) {

@@ -1,11 +1,13 @@
 package org.cevpn.netconf.server;
 
+import static org.cevpn.netconf.DomElements.child;
+import static org.cevpn.netconf.DomElements.children;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.cevpn.netconf.ErrorInfo;
@@ -20,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Attr;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 /**
  * One NETCONF session: the hello exchange (RFC 6241 §8.1), then request by request — read one framed
@@ -291,22 +292,4 @@ final class NetconfSession {
         return x.append('>').append(body).append("</rpc-reply>").toString();
     }
 
-    static Element child(final Element parent, final String localName) {
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && localName.equals(e.getLocalName())) {
-                return e;
-            }
-        }
-        return null;
-    }
-
-    static List<Element> children(final Element parent) {
-        final var list = new ArrayList<Element>();
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e) {
-                list.add(e);
-            }
-        }
-        return list;
-    }
 }

@@ -1,7 +1,7 @@
 package org.cevpn.netconf.server;
 
-import static org.cevpn.netconf.server.NetconfSession.child;
-import static org.cevpn.netconf.server.NetconfSession.children;
+import static org.cevpn.netconf.DomElements.child;
+import static org.cevpn.netconf.DomElements.children;
 
 import java.time.Duration;
 import java.util.List;

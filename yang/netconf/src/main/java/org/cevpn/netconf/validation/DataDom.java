@@ -139,13 +139,7 @@ final class DataDom {
     }
 
     static List<Element> elements(final Node parent) {
-        final var out = new ArrayList<Element>();
-        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e) {
-                out.add(e);
-            }
-        }
-        return out;
+        return org.cevpn.netconf.DomElements.children(parent);
     }
 
     static Element child(final Element parent, final QName name) {
