@@ -61,8 +61,8 @@ public record VpnServerSettings(String ceId, String host, int port, ServerAuthen
         }
         ServerAuthentication auth = r.leaf(server, "ssh-host-key").map(v -> (ServerAuthentication)
                         new ServerAuthentication.PinnedHostKey((byte[]) v))
-                .or(() -> r.leaf(server, "ca-certificate").map(v -> new ServerAuthentication.CaCertificate((byte[]) v)))
-                .orElseThrow(() -> new ConfigurationException("vpn-server has neither ssh-host-key nor ca-certificate"));
+                .or(() -> r.leaf(server, "ssh-certificate-authority").map(v -> new ServerAuthentication.CertificateAuthority((byte[]) v)))
+                .orElseThrow(() -> new ConfigurationException("vpn-server has neither ssh-host-key nor ssh-certificate-authority"));
         Secret key = r.container(pre, "client-identity").flatMap(c -> r.leaf(c, "private-key"))
                 .map(v -> new Secret((byte[]) v))
                 .orElseThrow(() -> new ConfigurationException("pre-configuration has no client-identity/private-key"));

@@ -338,16 +338,32 @@ class PullModeTest {
     }
 
     @Test
-    void aCaCertificateForTheServerIsRefusedAsUnsupported() throws Exception {
+    void theServerIsRecognisedByItsSshCertificateAuthority() throws Exception {
         server = new TestVpnServer(dir.resolve("server"), false);
         server.commit(database(List.of(ce1, ce2), List.of(), Map.of()));
-        String pre = preConfiguration(ce1, server.hostKey(), 3600).replaceFirst("<ssh-host-key>[^<]*</ssh-host-key>",
-                "<ca-certificate>MIIBtjCCAVugAwIBAgIU</ca-certificate>");
-        CeAgent a = agentWith(ce1, pre);
-        await(Duration.ofSeconds(15), () -> a.syncState().lastError().isPresent(), "the refused pull");
-        String error = a.syncState().lastError().orElseThrow();
-        assertTrue(error.contains("CA certificate") && error.contains("not supported"), error);
-        assertEquals(0, server.pulls("ce1"));
+        var gen = KeyPairGenerator.getInstance("EC");
+        gen.initialize(256);
+        var ca = gen.generateKeyPair();
+        var cert = org.opendaylight.netconf.shaded.sshd.certificate.OpenSshCertificateBuilder.hostCertificate()
+                .publicKey(server.hostPublicKey()).id("vpn-server").principals(List.of("127.0.0.1"))
+                .validBefore(java.time.Instant.now().plus(Duration.ofHours(1))).sign(ca);
+        server.hostCertificate(org.opendaylight.netconf.shaded.sshd.common.config.keys.KeyUtils.getKeyType(cert) + " "
+                + Base64.getEncoder().encodeToString(SshKeys.blob(cert)));
+        String caKey = "<ssh-certificate-authority>" + Base64.getEncoder().encodeToString(SshKeys.blob(ca.getPublic()))
+                + "</ssh-certificate-authority>";
+        CeAgent a = agentWith(ce1, preConfiguration(ce1, server.hostKey(), 3600)
+                .replaceFirst("<ssh-host-key>[^<]*</ssh-host-key>", caKey));
+        await(Duration.ofSeconds(15), () -> running(a).contains("10.2.0.0/16"), "the pull from the certified server");
+
+        // Another CA's CE does not trust the server: no pull, and last-error says why.
+        var other = gen.generateKeyPair();
+        CeAgent b = agentWith(ce2, preConfiguration(ce2, server.hostKey(), 3600).replaceFirst("<ssh-host-key>[^<]*</ssh-host-key>",
+                "<ssh-certificate-authority>" + Base64.getEncoder().encodeToString(SshKeys.blob(other.getPublic()))
+                        + "</ssh-certificate-authority>"));
+        await(Duration.ofSeconds(15), () -> b.syncState().lastError().isPresent(), "the refused pull");
+        String error = b.syncState().lastError().orElseThrow();
+        assertTrue(error.contains("not the configured CA"), error);
+        assertEquals(0, server.pulls("ce2"));
     }
 
     @Test

@@ -193,6 +193,15 @@ public final class TestVpnServer implements AutoCloseable {
     }
 
     /** The server's SSH host key as the CE's pre-configuration pins it (base64 of the RFC 4253 blob). */
+    /** Presents an OpenSSH host certificate of {@link #hostPublicKey} from now on (see SshTransport). */
+    public void hostCertificate(String certificateLine) {
+        ssh.hostCertificate(certificateLine);
+    }
+
+    public java.security.PublicKey hostPublicKey() {
+        return ssh.hostKey();
+    }
+
     public String hostKey() {
         return java.util.Base64.getEncoder().encodeToString(SshKeys.blob(ssh.hostKey()));
     }

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.cevpn.netconf.DomElements;
 import org.cevpn.netconf.ErrorInfo;
 import org.cevpn.netconf.datastore.RpcException;
 import org.cevpn.netconf.server.Capabilities;
@@ -31,9 +31,9 @@ import org.opendaylight.netconf.shaded.sshd.client.auth.pubkey.UserAuthPublicKey
 import org.opendaylight.netconf.shaded.sshd.client.channel.ChannelSubsystem;
 import org.opendaylight.netconf.shaded.sshd.client.session.ClientSession;
 import org.opendaylight.netconf.shaded.sshd.common.keyprovider.KeyIdentityProvider;
+import org.opendaylight.netconf.shaded.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.cevpn.netconf.DomElements;
 import org.w3c.dom.Element;
 
 /**
@@ -115,10 +115,6 @@ public final class NetconfClient implements AutoCloseable {
      * @throws IOException anything else: unreachable, client key refused, no hello
      */
     public static NetconfClient connect(final Settings settings, final Events events) throws IOException {
-        if (settings.server() instanceof ServerAuthentication.CaCertificate) {
-            throw new ServerAuthenticationException("server authentication by CA certificate (X.509 host keys, RFC 6187)"
-                + " is not supported: configure the server's ssh-host-key instead");
-        }
         final var client = new NetconfClient(settings, events);
         try {
             client.open();
@@ -131,7 +127,6 @@ public final class NetconfClient implements AutoCloseable {
     }
 
     private void open() throws IOException {
-        final var pinned = (ServerAuthentication.PinnedHostKey) settings.server();
         final var refusal = new AtomicReference<String>();
         final long timeout = settings.timeout().toMillis();
         ssh = SshClient.setUpDefaultClient();
@@ -139,13 +134,15 @@ public final class NetconfClient implements AutoCloseable {
         ssh.setKeyIdentityProvider(KeyIdentityProvider.EMPTY_KEYS_PROVIDER);
         ssh.setUserAuthFactories(settings.credential() instanceof ClientCredential.Password
             ? List.of(UserAuthPasswordFactory.INSTANCE) : List.of(UserAuthPublicKeyFactory.INSTANCE));
+        if (settings.server() instanceof ServerAuthentication.CertificateAuthority) {
+            // MINA checks a host certificate during key exchange (host type, validity, the CA's signature, the
+            // connect host among the principals); by default it would fall back to the bare key of an invalid one.
+            CoreModuleProperties.ABORT_ON_INVALID_CERTIFICATE.set(ssh, true);
+        }
         ssh.setServerKeyVerifier((s, address, key) -> {
-            if (MessageDigest.isEqual(SshKeys.blob(key), pinned.blob())) {
-                return true;
-            }
-            refusal.set("the server's SSH host key " + SshKeys.fingerprint(key) + " is not the pinned key "
-                + SshKeys.fingerprint(pinned.blob()) + ": connection refused");
-            return false;
+            final String why = HostKeyCheck.refusal(settings.server(), settings.host(), key);
+            refusal.set(why);
+            return why == null;
         });
         ssh.start();
         try {
@@ -158,6 +155,10 @@ public final class NetconfClient implements AutoCloseable {
         } catch (IOException e) {
             if (refusal.get() != null) {
                 throw new ServerAuthenticationException(refusal.get());
+            }
+            final String certificate = HostKeyCheck.certificateRefusal(settings.server(), e);
+            if (certificate != null) {
+                throw new ServerAuthenticationException(certificate);
             }
             throw new IOException("SSH to " + settings.host() + ":" + settings.port() + " as " + settings.user() + ": "
                 + e.getMessage(), e);

@@ -35,32 +35,33 @@ public sealed interface ServerAuthentication {
     }
 
     /**
-     * A CA that issues the server's X.509 host certificate (RFC 6187). Not supported by this client: connecting
-     * with it fails with a {@link ServerAuthenticationException} that says so.
+     * The SSH certificate authority whose host certificate the server presents (OpenSSH certificates,
+     * PROTOCOL.certkeys): the CA's public key blob (cvt:ssh-public-key). The certificate must be a host
+     * certificate, valid now, signed by this CA, and name the host the client connects to among its principals.
      */
-    record CaCertificate(byte[] der) implements ServerAuthentication {
-        public CaCertificate {
-            der = der.clone();
+    record CertificateAuthority(byte[] caKeyBlob) implements ServerAuthentication {
+        public CertificateAuthority {
+            caKeyBlob = caKeyBlob.clone();
         }
 
         @Override
-        public byte[] der() {
-            return der.clone();
+        public byte[] caKeyBlob() {
+            return caKeyBlob.clone();
         }
 
         @Override
         public boolean equals(final Object o) {
-            return o instanceof CaCertificate other && Arrays.equals(der, other.der);
+            return o instanceof CertificateAuthority other && Arrays.equals(caKeyBlob, other.caKeyBlob);
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(der);
+            return Arrays.hashCode(caKeyBlob);
         }
 
         @Override
         public String toString() {
-            return "CaCertificate[" + der.length + " octets]";
+            return "CertificateAuthority[" + SshKeys.fingerprint(caKeyBlob) + "]";
         }
     }
 }

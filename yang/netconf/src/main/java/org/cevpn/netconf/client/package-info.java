@@ -13,10 +13,11 @@
  * }
  * }</pre>
  *
- * <p>Server authentication is by pinned host key only: any other key ends the connection with a
- * {@link org.cevpn.netconf.client.ServerAuthenticationException} naming both fingerprints. X.509 host
- * authentication (RFC 6187, the model's {@code ca-certificate} choice) is not implemented: the shaded MINA SSHD
- * has no x509v3-* host key support, and {@link NetconfClient#connect} refuses that choice with a clear error
- * rather than accept an unverified key. Framing is the server's {@link org.cevpn.netconf.server.Framing}.
+ * <p>Server authentication is by pinned host key ({@link org.cevpn.netconf.client.ServerAuthentication.PinnedHostKey})
+ * or by an SSH certificate authority ({@link org.cevpn.netconf.client.ServerAuthentication.CertificateAuthority}: an
+ * OpenSSH host certificate signed by the CA, valid now, naming the host connected to). Anything else ends the
+ * connection with a {@link org.cevpn.netconf.client.ServerAuthenticationException} that says why. X.509 host keys
+ * (RFC 6187) are not implemented: OpenSSH does not do them and the shaded MINA SSHD has no x509v3-* support;
+ * OpenSSH certificates are what operators' CAs issue. Framing is the server's {@link org.cevpn.netconf.server.Framing}.
  */
 package org.cevpn.netconf.client;

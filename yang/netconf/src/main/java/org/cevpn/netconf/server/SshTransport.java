@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import org.opendaylight.netconf.shaded.sshd.common.config.keys.OpenSshCertificate;
+import org.opendaylight.netconf.shaded.sshd.common.config.keys.PublicKeyEntry;
+import org.opendaylight.netconf.shaded.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.opendaylight.netconf.shaded.sshd.server.Environment;
 import org.opendaylight.netconf.shaded.sshd.server.ExitCallback;
 import org.opendaylight.netconf.shaded.sshd.server.SshServer;
@@ -61,6 +64,35 @@ public final class SshTransport implements AutoCloseable {
     public int port() {
         return sshd.getBoundAddresses().stream().filter(InetSocketAddress.class::isInstance)
             .map(a -> ((InetSocketAddress) a).getPort()).findFirst().orElse(sshd.getPort());
+    }
+
+    /**
+     * Presents an OpenSSH host certificate for the host key from now on (PROTOCOL.certkeys), so that clients
+     * configured with the issuing CA (the CE's {@code vpn-server/ssh-certificate-authority}) accept this server
+     * without pinning its key. {@code certificateLine} is the {@code -cert.pub} line {@code ssh-keygen -s CA -h}
+     * writes.
+     *
+     * @throws IllegalArgumentException the line is not a host certificate of this server's host key
+     */
+    public void hostCertificate(final String certificateLine) {
+        final OpenSshCertificate cert;
+        try {
+            if (!(PublicKeyEntry.parsePublicKeyEntry(certificateLine.strip()).resolvePublicKey(null, java.util.Map.of(),
+                    PublicKeyEntryResolver.FAILING) instanceof OpenSshCertificate c)) {
+                throw new IllegalArgumentException("not an OpenSSH certificate");
+            }
+            cert = c;
+        } catch (IOException | java.security.GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("host certificate: " + e.getMessage(), e);
+        }
+        if (cert.getType() != OpenSshCertificate.Type.HOST) {
+            throw new IllegalArgumentException("host certificate: '" + cert.getId() + "' is a " + cert.getType() + " certificate");
+        }
+        if (!cert.getCertPubKey().equals(hostKey)) {
+            throw new IllegalArgumentException("host certificate: '" + cert.getId() + "' certifies another key than this server's");
+        }
+        sshd.setHostKeyCertificateProvider(session -> List.of(cert));
+        LOG.info("presenting host certificate '{}' for {}", cert.getId(), cert.getPrincipals());
     }
 
     /** The server's host key, for clients to pin (cvt:ssh-public-key is its RFC 4253 blob). */

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -24,7 +26,10 @@ import org.cevpn.netconf.server.ReadFilter;
 import org.cevpn.netconf.server.RpcRegistry;
 import org.cevpn.netconf.server.SshTransport;
 import org.cevpn.netconf.server.SshUsers;
+import org.cevpn.testing.ExternalTools;
 import org.junit.jupiter.api.AfterEach;
+import org.opendaylight.netconf.shaded.sshd.certificate.OpenSshCertificateBuilder;
+import org.opendaylight.netconf.shaded.sshd.common.config.keys.KeyUtils;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -124,10 +129,72 @@ class NetconfClientTest {
     }
 
     @Test
-    void caCertificateAuthenticationIsRefusedAsUnsupported() {
+    void aHostCertificateThatOpenSshsKeygenIssuedIsAcceptedByItsCa() throws Exception {
+        var keygen = ExternalTools.program("ssh-keygen", "openssh-client");
+        Path ca = dir.resolve("ca");
+        var made = keygen.run(List.of("-q", "-t", "ed25519", "-N", "", "-C", "vpn-ca", "-f", ca.toString()));
+        assertEquals(0, made.exitCode(), made.output());
+        Path hostPub = dir.resolve("host.pub");
+        Files.writeString(hostPub, openSshLine(ssh.hostKey()) + "\n");
+        var signed = keygen.run(List.of("-q", "-s", ca.toString(), "-h", "-I", "vpn-server", "-n", "127.0.0.1", "-V", "-5m:+1h",
+            hostPub.toString()));
+        assertEquals(0, signed.exitCode(), signed.output());
+        ssh.hostCertificate(Files.readString(dir.resolve("host-cert.pub")));
+        byte[] caBlob = Base64.getDecoder().decode(Files.readString(dir.resolve("ca.pub")).split(" ")[1]);
+
+        try (var client = NetconfClient.connect(settings(new ServerAuthentication.CertificateAuthority(caBlob), ecKey),
+                new NetconfClient.Events() { })) {
+            assertTrue(client.rpc("<get-config><source><running/></source></get-config>").errors().isEmpty());
+        }
+        // The host key is still the host key: a client that pins it connects as before.
+        NetconfClient.connect(settings(pinned(), ecKey), new NetconfClient.Events() { }).close();
+        // Another CA's clients do not trust it.
+        var other = refusedWith(caKeyPair(), OpenSshCertificateBuilder.hostCertificate().principals(List.of("127.0.0.1")), caBlob);
+        assertTrue(other.contains("not the configured CA"), other);
+    }
+
+    @Test
+    void aHostCertificateIsRefusedForTheWrongHostWhenExpiredAndWithoutPrincipals() throws Exception {
+        var ca = caKeyPair();
+        byte[] trusted = SshKeys.blob(ca.getPublic());
+        String wrongHost = refusedWith(ca, OpenSshCertificateBuilder.hostCertificate().principals(List.of("vpn.example.net")), trusted);
+        assertTrue(wrongHost.contains("principal"), wrongHost);
+        String expired = refusedWith(ca, OpenSshCertificateBuilder.hostCertificate().principals(List.of("127.0.0.1"))
+            .validAfter(Instant.now().minus(Duration.ofDays(2))).validBefore(Instant.now().minus(Duration.ofDays(1))), trusted);
+        assertTrue(expired.contains("expired") || expired.contains("not valid now"), expired);
+        String anyHost = refusedWith(ca, OpenSshCertificateBuilder.hostCertificate(), trusted);
+        assertTrue(anyHost.contains("names no principals"), anyHost);
+    }
+
+    @Test
+    void aBareHostKeyIsRefusedWhenACaIsConfiguredAndAUserCertificateIsNoHostCertificate() throws Exception {
+        var ca = caKeyPair();
         var e = assertThrows(ServerAuthenticationException.class, () -> NetconfClient.connect(
-            settings(new ServerAuthentication.CaCertificate(new byte[] {0x30, 0}), ecKey), new NetconfClient.Events() { }));
-        assertTrue(e.getMessage().contains("not supported"), e.getMessage());
+            settings(new ServerAuthentication.CertificateAuthority(SshKeys.blob(ca.getPublic())), ecKey), new NetconfClient.Events() { }));
+        assertTrue(e.getMessage().contains("bare host key"), e.getMessage());
+        var user = OpenSshCertificateBuilder.userCertificate().publicKey(ssh.hostKey()).id("not-a-host")
+            .principals(List.of("127.0.0.1")).sign(ca);
+        assertThrows(IllegalArgumentException.class, () -> ssh.hostCertificate(openSshLine(user)));
+    }
+
+    /** The message of the refusal when the server presents {@code builder}'s certificate signed by {@code signer}. */
+    private String refusedWith(java.security.KeyPair signer, OpenSshCertificateBuilder builder, byte[] trustedCa)
+            throws Exception {
+        ssh.hostCertificate(openSshLine(builder.publicKey(ssh.hostKey()).id("vpn-server").sign(signer)));
+        return assertThrows(ServerAuthenticationException.class, () -> NetconfClient.connect(
+            settings(new ServerAuthentication.CertificateAuthority(trustedCa), ecKey),
+            new NetconfClient.Events() { })).getMessage();
+    }
+
+    private static java.security.KeyPair caKeyPair() throws Exception {
+        var gen = KeyPairGenerator.getInstance("EC");
+        gen.initialize(256);
+        return gen.generateKeyPair();
+    }
+
+    /** A key or certificate as an OpenSSH public key line. */
+    private static String openSshLine(java.security.PublicKey key) {
+        return KeyUtils.getKeyType(key) + " " + Base64.getEncoder().encodeToString(SshKeys.blob(key));
     }
 
     @Test
