@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A session's notifications on their way out: the stream hands them over without blocking (it holds its lock),
  * they wait in a bounded queue, and a writer thread sends them between rpc-replies (RFC 5277 :interleave).
- * The writer starts only once the create-subscription reply is out, so replayed events never overtake it.
+ * The writer starts only once the create-subscription reply is out, so replayed events never overtake it, and
+ * what was replayed is written before the session reads on.
  * A client too slow to keep {@code capacity} notifications in flight loses the excess: each loss is counted
  * and logged, and the subscription goes on.
  */
@@ -59,10 +60,17 @@ final class NotificationOutbox implements NotificationSink {
         return dropped.get();
     }
 
-    /** Starts sending (after the create-subscription reply has been written). */
-    synchronized void start(final Writer out) {
+    /**
+     * Starts sending (after the create-subscription reply has been written). What is queued already, a replay and
+     * its replayComplete, goes out first, on the caller's thread, before the session reads its next rpc: a client
+     * then sees the replayed events ahead of any later reply (yangcli in batch mode stops reading after its last).
+     */
+    synchronized void start(final Writer out) throws java.io.IOException {
         if (writer != null) {
             return;
+        }
+        for (String queued; (queued = queue.poll()) != null; ) {
+            out.write(queued);
         }
         writer = Thread.ofVirtual().name("netconf-notify-" + sessionId).start(() -> {
             try {
