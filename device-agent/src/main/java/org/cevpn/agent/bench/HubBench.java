@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +32,10 @@ import org.cevpn.agent.reconcile.TunnelState;
 import org.cevpn.ipsec.esp.DropReason;
 import org.cevpn.ipsec.ike.engine.Drop;
 import org.cevpn.ipsec.io.MemoryPacketPort;
-import org.opendaylight.netconf.shaded.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.cevpn.netconf.client.ClientCredential;
+import org.cevpn.netconf.client.NetconfClient;
+import org.cevpn.netconf.client.ServerAuthentication;
+import org.cevpn.netconf.client.SshKeys;
 
 /**
  * {@code ./cevpn bench hub}: one hub CE with N spokes (draft §3.4 permanent tunnels; the article's hub CE has
@@ -181,17 +183,19 @@ public final class HubBench {
             String config = "<config><ce-device xmlns=\"" + CE + "\"><vpn-configuration>"
                     + "<configuration-version>1</configuration-version><vpn><vpn-id>acme</vpn-id><local-prefix>" + HUB_SITE
                     + "</local-prefix></vpn>" + peersXml + "</vpn-configuration></ce-device></config>";
-            NetconfSshClient netconf = new NetconfSshClient("127.0.0.1", hub.netconfPort(), USER, PASSWORD, hostKey(state),
-                    NETCONF_TIMEOUT);
-            netconf.rpc("<discard-changes/>"); // the candidate starts as running (with the pre-configuration)
+            // As the VPN server talks to a CE: SSH with the agent's host key pinned, a password here.
+            NetconfClient netconf = NetconfClient.connect(new NetconfClient.Settings("127.0.0.1", hub.netconfPort(), USER,
+                    new ServerAuthentication.PinnedHostKey(SshKeys.blob(hub.hostKey())), new ClientCredential.Password(PASSWORD),
+                    NETCONF_TIMEOUT), new NetconfClient.Events() { });
+            netconf.rpc("<discard-changes/>").orThrow(); // the candidate starts as running (with the pre-configuration)
             long editStart = System.nanoTime();
-            netconf.rpc("<edit-config><target><candidate/></target>" + config + "</edit-config>");
+            netconf.rpc("<edit-config><target><candidate/></target>" + config + "</edit-config>").orThrow();
             double editMillis = seconds(editStart) * 1000;
             double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
             long hubCpu0 = threadCpu(hubIkeThread);
             long processCpu0 = processCpu();
             long t0 = System.nanoTime();
-            netconf.rpc("<commit/>");
+            netconf.rpc("<commit/>").orThrow();
             double commitMillis = seconds(t0) * 1000;
             System.out.printf(Locale.ROOT, "edit-config of %d peers (%d KB) to candidate: %.0f ms; commit: %.0f ms%n", n,
                     config.length() >> 10, editMillis, commitMillis);
@@ -246,7 +250,11 @@ public final class HubBench {
                                 + s.retryCount() + " " + s.lastError().orElse("")));
             }
 
-            int viaNetconf = count(netconf.rpc("<get/>"), "<state>established</state>");
+            var states = netconf.rpc("<get/>").orThrow().getElementsByTagNameNS(CE, "state");
+            int viaNetconf = 0;
+            for (int i = 0; i < states.getLength(); i++) {
+                viaNetconf += "established".equals(states.item(i).getTextContent().strip()) ? 1 : 0;
+            }
             CeAgent.IkeCounters counters = hub.ikeCounters(Duration.ofSeconds(10));
             long queueDrops = hub.dataPlane().drops().get(DropReason.IKE_QUEUE_FULL);
             netconf.close();
@@ -332,25 +340,12 @@ public final class HubBench {
     }
 
     /** The hub's SSH host key, as the agent generated it into its state directory. */
-    private static PublicKey hostKey(Path state) throws Exception {
-        var keys = new SimpleGeneratorHostKeyProvider(state.resolve("ssh_host_key")).loadKeys(null);
-        return keys.iterator().next().getPublic();
-    }
-
     private static boolean isUp(TunnelState s) {
         return s.state().equals("established") && !s.children().isEmpty();
     }
 
     private static int established(CeAgent hub) {
         return (int) hub.tunnels().values().stream().filter(HubBench::isUp).count();
-    }
-
-    private static int count(String text, String what) {
-        int n = 0;
-        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + what.length())) {
-            n++;
-        }
-        return n;
     }
 
     private static Map<Drop, Long> nonZero(Map<Drop, Long> drops) {
