@@ -140,31 +140,7 @@ class TwoAgentsTest {
 
     /** A minimal IPv4/UDP packet from {@code src} to {@code dst} carrying {@code payload}. */
     static byte[] udp(String src, String dst, byte[] payload) {
-        byte[] p = new byte[28 + payload.length];
-        p[0] = 0x45;
-        p[2] = (byte) (p.length >> 8);
-        p[3] = (byte) p.length;
-        p[8] = 64;
-        p[9] = 17;
-        System.arraycopy(InetAddress.ofLiteral(src).getAddress(), 0, p, 12, 4);
-        System.arraycopy(InetAddress.ofLiteral(dst).getAddress(), 0, p, 16, 4);
-        int sum = 0;
-        for (int i = 0; i < 20; i += 2) {
-            sum += ((p[i] & 0xff) << 8) | (p[i + 1] & 0xff);
-        }
-        while ((sum >> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        p[10] = (byte) (~sum >> 8);
-        p[11] = (byte) ~sum;
-        p[20] = 0x30;
-        p[21] = 0x39;
-        p[22] = 0x30;
-        p[23] = 0x39;
-        p[24] = (byte) ((8 + payload.length) >> 8);
-        p[25] = (byte) (8 + payload.length);
-        System.arraycopy(payload, 0, p, 28, payload.length);
-        return p;
+        return org.cevpn.agent.demo.Demo.udp(src, dst, payload);
     }
 
     @Test

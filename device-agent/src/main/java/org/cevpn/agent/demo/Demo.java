@@ -252,8 +252,8 @@ public final class Demo {
         return s.toString();
     }
 
-    /** A minimal IPv4/UDP packet (header checksum set, UDP checksum 0: allowed over IPv4). */
-    private static byte[] udp(String src, String dst, byte[] payload) {
+    /** A minimal IPv4/UDP packet (header checksum set, UDP checksum 0: allowed over IPv4); the agent tests use it too. */
+    public static byte[] udp(String src, String dst, byte[] payload) {
         byte[] p = new byte[28 + payload.length];
         p[0] = 0x45;
         p[2] = (byte) (p.length >> 8);

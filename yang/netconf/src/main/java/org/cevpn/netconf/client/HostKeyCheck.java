@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import org.opendaylight.netconf.shaded.sshd.common.SshException;
+import org.opendaylight.netconf.shaded.sshd.common.config.keys.KeyUtils;
 import org.opendaylight.netconf.shaded.sshd.common.config.keys.OpenSshCertificate;
+import org.opendaylight.netconf.shaded.sshd.common.signature.BuiltinSignatures;
 
 /** Whether the host key a server presented is the one {@link ServerAuthentication} accepts, and if not, why. */
 final class HostKeyCheck {
@@ -29,9 +31,9 @@ final class HostKeyCheck {
     }
 
     /*
-     * MINA has already checked the certificate's own signature, type, validity, critical options and that the
-     * connect host is a principal when there are any; what is ours: which CA, and that a certificate without
-     * principals (valid for any host) is not enough. Type and validity are checked again, as they cost nothing.
+     * MINA checks a certificate during the DH and ECDH key exchanges (ABORT_ON_INVALID_CERTIFICATE), but its
+     * group-exchange variant checks none, and it accepts an empty principal list: everything is checked here,
+     * the CA's signature first, since no field is worth anything before it.
      */
     private static String certificate(final ServerAuthentication.CertificateAuthority ca, final String host,
             final PublicKey key) {
@@ -43,6 +45,9 @@ final class HostKeyCheck {
         if (!MessageDigest.isEqual(SshKeys.blob(cert.getCaPubKey()), ca.caKeyBlob())) {
             return "the server's " + id + " is signed by the CA " + SshKeys.fingerprint(cert.getCaPubKey())
                 + ", not the configured CA " + SshKeys.fingerprint(ca.caKeyBlob());
+        }
+        if (!signedByItsCa(cert)) {
+            return "the server's " + id + " does not carry a valid signature of the CA " + SshKeys.fingerprint(ca.caKeyBlob());
         }
         if (cert.getType() != OpenSshCertificate.Type.HOST) {
             return "the server's " + id + " is a " + cert.getType() + " certificate, not a host certificate";
@@ -56,7 +61,32 @@ final class HostKeyCheck {
         if (!cert.getPrincipals().contains(host)) {
             return "the server's " + id + " is for " + cert.getPrincipals() + ", not for " + host;
         }
+        // PROTOCOL.certkeys: an unrecognised critical option makes the certificate invalid; none exist for hosts.
+        if (cert.getCriticalOptions() != null && !cert.getCriticalOptions().isEmpty()) {
+            return "the server's " + id + " has critical options " + cert.getCriticalOptionsMap().keySet() + " this client does not know";
+        }
         return null;
+    }
+
+    private static boolean signedByItsCa(final OpenSshCertificate cert) {
+        final String algorithm = cert.getSignatureAlgorithm();
+        final PublicKey ca = cert.getCaPubKey();
+        // The algorithm must be one of the CA key's own type (rsa-sha2-512 for an ssh-rsa key, never another type).
+        if (algorithm == null || !KeyUtils.getKeyType(ca).equals(KeyUtils.getCanonicalKeyType(algorithm))) {
+            return false;
+        }
+        final var factory = BuiltinSignatures.fromFactoryName(algorithm);
+        if (factory == null || !factory.isSupported()) {
+            return false;
+        }
+        try {
+            final var verifier = factory.create();
+            verifier.initVerifier(null, ca);
+            verifier.update(null, cert.getMessage());
+            return verifier.verify(null, cert.getSignature());
+        } catch (Exception e) {
+            return false; // a malformed signature or key is as unverified as a wrong one
+        }
     }
 
     /**

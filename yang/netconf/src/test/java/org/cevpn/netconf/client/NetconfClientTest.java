@@ -177,6 +177,22 @@ class NetconfClientTest {
         assertThrows(IllegalArgumentException.class, () -> ssh.hostCertificate(openSshLine(user)));
     }
 
+    @Test
+    void aCertificateNamingTheTrustedCaButSignedByAnotherKeyIsRefused() throws Exception {
+        // What a key exchange MINA does not check itself (group exchange) would hand the verifier: the check is ours.
+        var trusted = caKeyPair();
+        var forged = OpenSshCertificateBuilder.hostCertificate().publicKey(ssh.hostKey()).id("forged").principals(List.of("127.0.0.1"))
+            .sign(new java.security.KeyPair(trusted.getPublic(), caKeyPair().getPrivate()));
+        String why = HostKeyCheck.refusal(new ServerAuthentication.CertificateAuthority(SshKeys.blob(trusted.getPublic())),
+            "127.0.0.1", forged);
+        assertNotNull(why);
+        assertTrue(why.contains("does not carry a valid signature"), why);
+        var genuine = OpenSshCertificateBuilder.hostCertificate().publicKey(ssh.hostKey()).id("genuine").principals(List.of("127.0.0.1"))
+            .sign(trusted);
+        assertEquals(null, HostKeyCheck.refusal(new ServerAuthentication.CertificateAuthority(SshKeys.blob(trusted.getPublic())),
+            "127.0.0.1", genuine));
+    }
+
     /** The message of the refusal when the server presents {@code builder}'s certificate signed by {@code signer}. */
     private String refusedWith(java.security.KeyPair signer, OpenSshCertificateBuilder builder, byte[] trustedCa)
             throws Exception {
